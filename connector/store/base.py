@@ -1,0 +1,171 @@
+"""The store: the facade's durable, shared state behind one interface.
+
+Two backends implement `Store`: SQLite (`sqlite.py`, the embedded default, one file shared by the
+workers of one machine) and Redis (`redis.py`, shared by several processes or machines). Both
+pass the same contract tests (tests/store/test_contract.py).
+
+What it holds: submissions (never lost: written before the caller is answered), small expiring
+values (token cache, idempotency keys, leases), hook subscriptions, the callback outbox, and a
+notification channel that wakes waiters in every worker and instance.
+
+What it must not do: call Symbl or any URL, or know about HTTP. Secrets: it stores tokens (the
+token cache) and hook secrets, never the Symbl app secret.
+
+Times are UNIX seconds (float, ``time.time()``). Every method may raise `StoreUnavailable`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from connector.insights.contract import JobStatus
+
+OutboxStatus = Literal["pending", "delivered", "dead"]
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached (e.g. Redis is down); the API answers 503 store_unavailable."""
+
+
+class Submission(BaseModel):
+    """One job submitted to Symbl through the facade (a submit or an append)."""
+
+    job_id: str
+    conversation_id: str
+    api_key_id: str = Field(description="Fingerprint of the facade API key that submitted it.")
+    credential_id: str = Field(description="Fingerprint of the Symbl credential used (never the secret).")
+    status: JobStatus = "scheduled"
+    kind: Literal["submit", "append"] = "submit"
+    name: str = ""
+    options: dict[str, Any] = Field(default_factory=dict, description="Normalised options (language, include ...).")
+    callback_url: str | None = None
+    error: dict[str, Any] | None = None
+    created_at: float
+    updated_at: float
+
+
+class Hook(BaseModel):
+    """A REST-hook subscription of one API key."""
+
+    id: str
+    api_key_id: str
+    target_url: str
+    event: str
+    secret: str
+    created_at: float
+
+
+class OutboxEvent(BaseModel):
+    """One delivery to make (a callback or a hook hit), retried until delivered or dead."""
+
+    id: str = Field(description="The event ID, sent as X-Connector-Event-Id; the same on every retry.")
+    kind: Literal["callback", "hook"]
+    event: str = Field(description="conversation.completed or conversation.failed")
+    target_url: str
+    hook_id: str | None = Field(None, description="For hook deliveries: whose secret signs the body.")
+    job_id: str
+    payload: str = Field(description="The exact JSON body to POST.")
+    status: OutboxStatus = "pending"
+    attempts: int = 0
+    next_attempt_at: float
+    created_at: float
+    last_error: str = ""
+
+
+class Store(Protocol):
+    """The facade's shared state. Implementations must be safe to use from many threads."""
+
+    # -- health ------------------------------------------------------------------
+    def ping(self) -> None:
+        """Raise `StoreUnavailable` unless the store answers."""
+
+    def close(self) -> None:
+        """Release connections and stop listener threads."""
+
+    # -- small expiring values: token cache, idempotency keys, leases -------------
+    def kv_get(self, key: str) -> str | None:
+        """Return the value, or None when absent or expired."""
+
+    def kv_set(self, key: str, value: str, ttl: float) -> None:
+        """Set a value that expires after ``ttl`` seconds."""
+
+    def kv_set_if_absent(self, key: str, value: str, ttl: float) -> bool:
+        """Atomically set the value only if the key is absent or expired; True if it was set."""
+
+    def kv_delete(self, key: str, expected: str | None = None) -> bool:
+        """Delete the key (only if its value is ``expected``, when given); True if deleted."""
+
+    # -- submissions ----------------------------------------------------------------
+    def put_submission(self, sub: Submission) -> None:
+        """Insert or replace a submission, durably, before returning."""
+
+    def get_submission(self, job_id: str) -> Submission | None:
+        """Return the submission of a job."""
+
+    def latest_submission(self, conversation_id: str) -> Submission | None:
+        """Return the newest submission (by created_at) of a conversation."""
+
+    def list_submissions(
+        self,
+        api_key_id: str,
+        *,
+        name: str | None = None,
+        since: float | None = None,
+        status: str | None = None,
+        limit: int = 50,
+    ) -> list[Submission]:
+        """Return one key's submissions, newest first; ``name`` matches a substring, case-insensitively."""
+
+    def pending_submissions(self, limit: int = 500) -> list[Submission]:
+        """Return submissions whose status is not terminal (completed/failed), oldest first."""
+
+    def set_status(self, job_id: str, status: JobStatus) -> bool:
+        """Record a non-terminal status change; a no-op (False) if the job is already terminal."""
+
+    def finish_submission(
+        self, job_id: str, status: JobStatus, error: dict[str, Any] | None, events: list[OutboxEvent]
+    ) -> bool:
+        """Atomically move a job to a terminal status and enqueue its deliveries.
+
+        Only the first call for a job succeeds (returns True and enqueues ``events``); later calls,
+        from any worker or instance, return False and enqueue nothing.
+        """
+
+    # -- hooks ----------------------------------------------------------------------
+    def add_hook(self, hook: Hook) -> None:
+        """Save a subscription."""
+
+    def get_hook(self, hook_id: str) -> Hook | None:
+        """Return a subscription by ID."""
+
+    def list_hooks(self, api_key_id: str, event: str | None = None) -> list[Hook]:
+        """Return one key's subscriptions, oldest first, optionally for one event."""
+
+    def delete_hook(self, api_key_id: str, hook_id: str) -> bool:
+        """Delete one of the key's subscriptions; False if it does not exist or is another key's."""
+
+    # -- outbox -------------------------------------------------------------------------
+    def due_events(self, now: float, limit: int = 50) -> list[OutboxEvent]:
+        """Return pending events whose next attempt is due, oldest first."""
+
+    def get_event(self, event_id: str) -> OutboxEvent | None:
+        """Return an event by ID."""
+
+    def update_event(
+        self, event_id: str, *, status: OutboxStatus, attempts: int, next_attempt_at: float, last_error: str = ""
+    ) -> None:
+        """Record a delivery attempt's outcome."""
+
+    def outbox_counts(self) -> dict[str, int]:
+        """Return the number of events per status (pending, delivered, dead)."""
+
+    # -- notifications across workers and instances ------------------------------------
+    def publish(self, job_id: str, status: str) -> None:
+        """Tell every listener (in any process) that a job's status changed."""
+
+    def listen(self, handler: Callable[[str, str], None]) -> Callable[[], None]:
+        """Call ``handler(job_id, status)`` for every publish (from any process) from now on,
+        within a fraction of a second, on a background thread; return a function that stops it."""
