@@ -1,0 +1,100 @@
+"""Render flat insights as a plain-text CRM note (HubSpot, Salesforce, Pipedrive). No IO.
+
+The note is what a person would paste by hand: a title line (name and date), then sections
+separated by a blank line, each a heading line followed by ``- `` bullets or one line of text.
+No other markup (CRMs show ``*``, ``#`` and ``**`` literally). Empty sections are left out.
+Lists show at most `MAX_ITEMS` items, then ``- …and N more``; the transcript is never included.
+
+Example::
+
+    Discovery call: Acme Corp (2024-03-12, 14 min)
+
+    Summary
+    Alice walked Bob through ...
+
+    Participants
+    - Alice Carter (62% talk time)
+    - Bob Diaz (38% talk time)
+
+    Sentiment: Positive (+0.42)
+
+    Action items
+    - Send the revised proposal (Alice Carter, due 2024-03-15)
+"""
+
+from __future__ import annotations
+
+from connector.insights.contract import ActionItem, FlatInsights, MemberItem, Question, TrackerHit
+
+MAX_ITEMS = 25
+
+
+def _day(iso: str) -> str:
+    return iso[:10] if len(iso) >= 10 and iso[4:5] == "-" and iso[7:8] == "-" else iso
+
+
+def _minutes(seconds: float) -> str:
+    if seconds <= 0:
+        return ""
+    minutes = int(seconds // 60 + (1 if seconds % 60 >= 30 else 0))
+    if minutes < 1:
+        return "<1 min"
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+
+
+def _title(flat: FlatInsights) -> str:
+    when = ", ".join(part for part in (_day(flat.start_time), _minutes(flat.duration_seconds)) if part)
+    name = flat.name or flat.conversation_id or "Conversation"
+    return f"{name} ({when})" if when else name
+
+
+def _task(item: ActionItem) -> str:
+    details = [part for part in (item.assignee, f"due {_day(item.due)}" if item.due else "") if part]
+    return f"{item.text} ({', '.join(details)})" if details else item.text
+
+
+def _question(item: Question) -> str:
+    return f"{item.text} (asked by {item.asked_by})" if item.asked_by else item.text
+
+
+def _member(item: MemberItem, with_talk_time: bool) -> str:
+    return f"{item.name} ({int(item.talk_percent + 0.5)}% talk time)" if with_talk_time else item.name
+
+
+def _tracker(item: TrackerHit) -> str:
+    head = f"{item.name} ({item.count})"
+    return f'{head}: "{item.example}"' if item.example else head
+
+
+def _bullets(title: str, lines: list[str]) -> str:
+    shown = [f"- {line}" for line in lines[:MAX_ITEMS]]
+    if len(lines) > MAX_ITEMS:
+        shown.append(f"- …and {len(lines) - MAX_ITEMS} more")
+    return "\n".join([title, *shown]) if lines else ""
+
+
+def _participants(flat: FlatInsights) -> str:
+    with_talk_time = bool(flat.talk_time)
+    return _bullets("Participants", [_member(member, with_talk_time) for member in flat.members])
+
+
+def _sentiment(flat: FlatInsights) -> str:
+    if not flat.sentiment_label:
+        return ""
+    return f"Sentiment: {flat.sentiment_label.capitalize()} ({flat.sentiment_score:+.2f})"
+
+
+def render_crm_note(flat: FlatInsights) -> str:
+    """Render the insights as a plain-text note, sections left out when empty."""
+    sections = [
+        _title(flat),
+        f"Summary\n{flat.summary}" if flat.summary else "",
+        _participants(flat),
+        _sentiment(flat),
+        _bullets("Action items", [_task(item) for item in flat.action_items]),
+        _bullets("Questions", [_question(item) for item in flat.questions]),
+        _bullets("Follow-ups", [_task(item) for item in flat.follow_ups]),
+        f"Topics: {flat.topics}" if flat.topics else "",
+        _bullets("Tracker hits", [_tracker(item) for item in flat.trackers]),
+    ]
+    return "\n\n".join(section for section in sections if section)
