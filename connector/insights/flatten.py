@@ -90,10 +90,9 @@ def _time(value: Any) -> datetime | None:
     if not text:
         return None
     try:
-        parsed = datetime.fromisoformat(text)
+        return datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed
 
 
 def _iso(value: Any) -> str:
@@ -114,12 +113,15 @@ def _one_line(text: str) -> str:
 
 
 def _person(value: Any) -> tuple[str, str]:
-    """Return (name, email) from a Symbl ``from``/``assignee``/member object (or a bare name)."""
+    """Return (name, email) from a Symbl ``from``/``assignee``/member object (or a bare name).
+
+    The e-mail is ``email``, else ``userId`` when it looks like an address (it is any ID otherwise).
+    """
     if isinstance(value, str):
-        return value.strip(), ""
+        return _one_line(value), ""
     person = _dict(value)
-    email = _str(person.get("email")) or _str(person.get("userId"))
-    return _str(person.get("name")), email
+    emails = (_str(person.get("email")), _str(person.get("userId")))
+    return _one_line(_str(person.get("name"))), next((e for e in emails if "@" in e), "")
 
 
 def sentiment_label(score: float) -> str:

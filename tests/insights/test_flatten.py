@@ -275,6 +275,12 @@ def test_analytics_talk_time_accepts_percentage_and_percent(key: str) -> None:
     ]
 
 
+def test_email_from_user_id_only_when_it_is_an_address() -> None:
+    analytics = {"members": [{"name": "Ann", "userId": "agent-42"}, {"name": "Ben", "userId": "ben@example.com"}]}
+    flat = flatten(raw(analytics=analytics))
+    assert [(m.name, m.email) for m in flat.members] == [("Ann", ""), ("Ben", "ben@example.com")]
+
+
 def test_talk_time_falls_back_to_message_durations() -> None:
     messages = [
         message("One.", "Alice", duration=30.0),
