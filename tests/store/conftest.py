@@ -15,7 +15,7 @@ import pytest
 
 from connector.store import Store, open_store
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "redis"]
 
 
 def free_port() -> int:
