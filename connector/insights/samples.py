@@ -31,7 +31,9 @@ def _iso(offset: float) -> str:
     return (_START + timedelta(seconds=offset)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _message(number: int, speaker: dict[str, str], offset: float, duration: float, text: str, score: float) -> dict[str, Any]:
+def _message(
+    number: int, speaker: dict[str, str], offset: float, duration: float, text: str, score: float
+) -> dict[str, Any]:
     """One message exactly as GET .../messages?sentiment=true returns it."""
     suggested = "positive" if score > 0.3 else "negative" if score < -0.3 else "neutral"
     return {
@@ -50,14 +52,18 @@ def _message(number: int, speaker: dict[str, str], offset: float, duration: floa
 
 _MESSAGES = [
     _message(1, _ALICE, 0.0, 6.4, "Hi Bob, thanks for making time today.", 0.7),
-    _message(2, _BOB, 7.1, 9.8, "Sure. We're evaluating a few vendors for support call analytics, Globex among them.", 0.3),
+    _message(2, _BOB, 7.1, 9.8,
+             "Sure. We're evaluating a few vendors for support call analytics, Globex among them.", 0.3),
     _message(3, _ALICE, 17.5, 12.2, "What does your current onboarding process look like for new support agents?", 0.0),
-    _message(4, _BOB, 30.4, 21.6, "Mostly shadowing for two weeks. It works, but it's slow and we can't see what good calls have in common.", 0.0),
-    _message(5, _ALICE, 52.8, 18.3, "That's exactly where volume pricing and the coaching dashboard help. I'll send the revised proposal with volume pricing by Friday.", 0.6),
+    _message(4, _BOB, 30.4, 21.6, "Mostly shadowing for two weeks. It works, but it's slow and we can't see "
+             "what good calls have in common.", 0.0),
+    _message(5, _ALICE, 52.8, 18.3, "That's exactly where volume pricing and the coaching dashboard help. "
+             "I'll send the revised proposal with volume pricing by Friday.", 0.6),
     _message(6, _BOB, 71.9, 8.7, "How does your pricing compare to Globex?", 0.0),
     _message(7, _ALICE, 81.2, 16.0, "We're usually below Globex at your volume, and onboarding is included.", 0.5),
     _message(8, _BOB, 98.0, 7.5, "Can we start with a pilot for the support team?", 0.2),
-    _message(9, _ALICE, 106.3, 11.4, "Yes, a 30-day pilot works. Bob, you'll need to loop in your security team to review the data processing agreement.", 0.4),
+    _message(9, _ALICE, 106.3, 11.4, "Yes, a 30-day pilot works. Bob, you'll need to loop in your security team "
+             "to review the data processing agreement.", 0.4),
     _message(10, _BOB, 118.5, 6.9, "Will do. Security reviews take us about a week.", 0.3),
     _message(11, _ALICE, 126.0, 9.2, "Let's schedule a follow-up demo with your security team next Tuesday.", 0.5),
     _message(12, _BOB, 136.1, 5.3, "Sounds good, talk then.", 0.6),
