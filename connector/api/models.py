@@ -1,0 +1,161 @@
+"""Request and response models of the API (they are also the OpenAPI document)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from connector.insights.contract import INSIGHT_PARTS, JobStatus, Links
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- path and query parameters ---------------------------------------------------------------
+class JobPath(_Strict):
+    job_id: str = Field(min_length=1, max_length=100)
+
+
+class ConversationPath(_Strict):
+    conversation_id: str = Field(min_length=1, max_length=100)
+
+
+class HookPath(_Strict):
+    hook_id: str = Field(min_length=1, max_length=100)
+
+
+class WaitQuery(_Strict):
+    wait: float = Field(0, ge=0, description="Seconds to wait for a terminal status (0..CONNECTOR_MAX_WAIT_SECONDS).")
+
+
+class InsightsQuery(WaitQuery):
+    include: str | None = Field(None, description="Comma-joined parts: " + ", ".join(INSIGHT_PARTS))
+    format: Literal["flat", "raw"] = Field("flat", description="flat (default) or raw (Symbl's own bodies).")
+
+    @field_validator("include")
+    @classmethod
+    def _known(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        unknown = [p for p in (s.strip() for s in value.split(",")) if p and p not in INSIGHT_PARTS]
+        if unknown:
+            raise ValueError(f"unknown insight part(s) {', '.join(unknown)}; choose from {', '.join(INSIGHT_PARTS)}")
+        return value
+
+    def parts(self) -> list[str] | None:
+        if self.include is None:
+            return None
+        return [p.strip() for p in self.include.split(",") if p.strip()]
+
+
+class ListQuery(_Strict):
+    name: str | None = Field(None, max_length=300, description="Substring of the name, case-insensitive.")
+    since: float | None = Field(None, ge=0, description="UNIX time: only submissions created at or after it.")
+    status: JobStatus | None = None
+    limit: int = Field(50, ge=1, le=500)
+
+
+# -- answers -------------------------------------------------------------------------------
+class Accepted(_Strict):
+    """The job is still running: where to look next."""
+
+    conversation_id: str
+    job_id: str
+    status: JobStatus
+    links: Links
+
+
+class JobError(_Strict):
+    code: str
+    message: str
+
+
+class JobInfo(_Strict):
+    """A job's status."""
+
+    job_id: str
+    conversation_id: str
+    status: JobStatus
+    error: JobError | None = None
+    links: Links
+
+
+class ConversationSummary(_Strict):
+    """A recorded submission."""
+
+    conversation_id: str
+    job_id: str
+    status: JobStatus
+    name: str
+    kind: Literal["submit", "append"]
+    created_at: float
+    updated_at: float
+    links: Links
+
+
+class ConversationList(_Strict):
+    conversations: list[ConversationSummary]
+
+
+class Me(_Strict):
+    """The credential test for connectors."""
+
+    key_id: str = Field(description="A fingerprint of the API key (never the key).")
+    mode: Literal["sandbox", "live"]
+    version: str
+    symbl_base_url: str
+    own_symbl_credentials: bool
+    max_wait_seconds: float
+    default_wait_seconds: float
+
+
+class Health(_Strict):
+    status: Literal["ok"]
+    mode: Literal["sandbox", "live"]
+    version: str
+
+
+class Ready(_Strict):
+    status: Literal["ready", "unavailable"]
+    store: Literal["ok", "unavailable"]
+
+
+class HookCreate(_Strict):
+    target_url: str = Field(min_length=8, max_length=2048, description="https URL to POST events to.")
+    event: Literal["conversation.completed", "conversation.failed"] = "conversation.completed"
+
+
+class HookOut(_Strict):
+    id: str
+    target_url: str
+    event: str
+    created_at: float
+
+
+class HookCreated(HookOut):
+    secret: str = Field(description="Signs deliveries to this hook (X-Connector-Signature); shown only once.")
+
+
+class HookList(_Strict):
+    hooks: list[HookOut]
+
+
+class WebhookBody(BaseModel):
+    """Symbl's job webhook: ``jobId`` (documented) or ``id`` (seen in Symbl's blog), plus status."""
+
+    model_config = ConfigDict(extra="allow")
+
+    jobId: str | None = None
+    id: str | None = None
+    status: str | None = None
+
+
+class WebhookAck(_Strict):
+    received: bool
+    known_job: bool
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json")

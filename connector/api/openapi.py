@@ -1,0 +1,93 @@
+"""The OpenAPI document: flask-openapi3 generates it from the route models; this module adds
+what it cannot infer (the submit body in its three forms, the raw insights alternative) and
+serves it at /openapi.json, with the bundled Swagger UI at /docs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, redirect
+from flask_openapi3 import OpenAPI
+from pydantic import BaseModel
+
+from connector.insights.contract import FlatInsights
+from connector.insights.raw import RawInsights
+from connector.jobs.options import ConversationInput
+
+REF = "#/components/schemas/{model}"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def submit_request_body() -> dict[str, Any]:
+    """The requestBody of submit/append: JSON, multipart (file last), or a raw audio/video body."""
+    form_props = {
+        name: {"type": "string", "description": "As in the JSON body (lists as JSON text or comma-joined)."}
+        for name in ConversationInput.model_fields
+        if name != "messages"
+    }
+    form_props["file"] = {"type": "string", "format": "binary", "description": "Audio file or mp4 video; put it last."}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": _ref("ConversationInput")},
+                "multipart/form-data": {"schema": {"type": "object", "properties": form_props, "required": ["file"]}},
+                "audio/*": {"schema": {"type": "string", "format": "binary"},
+                            "description": "Options in the query string."},
+                "video/mp4": {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+        "parameters": [
+            {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 255},
+             "description": "Repeats with the same key return the original submission."},
+        ],
+    }
+
+
+def raw_alternative() -> dict[str, Any]:
+    """Document that format=raw answers RawInsights."""
+    return {"x-raw-format-schema": _ref("RawInsights")}
+
+
+def _add_models(spec: dict[str, Any], *models: type[BaseModel]) -> None:
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    for model in models:
+        schema = model.model_json_schema(ref_template=REF)
+        for name, sub in schema.pop("$defs", {}).items():
+            schemas.setdefault(name, sub)
+        schemas[model.__name__] = schema
+
+
+def install(app: OpenAPI) -> None:
+    """Complete the generated document and serve it at /openapi.json and the UI at /docs."""
+    original = app.generate_spec_json
+
+    def generate() -> None:
+        original()
+        spec = app.spec_json
+        _add_models(spec, ConversationInput, RawInsights)
+        if "FlatInsights" in spec["components"]["schemas"]:
+            from connector.insights.samples import sample_flat
+
+            spec["components"]["schemas"]["FlatInsights"]["examples"] = [sample_flat().model_dump(mode="json")]
+        for path, item in spec.get("paths", {}).items():
+            if path.startswith("/v1/conversations") and "put" in item:
+                item["put"]["parameters"] = [p for p in item["put"].get("parameters", [])] + [
+                    p for p in submit_request_body()["parameters"] if p not in item["put"].get("parameters", [])
+                ]
+
+    app.generate_spec_json = generate  # type: ignore[method-assign]
+
+    @app.get("/openapi.json", doc_ui=False)
+    def openapi_json() -> Response:
+        return jsonify(app.api_doc)
+
+    @app.get("/docs", doc_ui=False)
+    def docs() -> Response:
+        return redirect("/docs/swagger", code=302)  # type: ignore[return-value]
+
+
+__all__ = ["FlatInsights", "install", "raw_alternative", "submit_request_body"]

@@ -1,0 +1,172 @@
+"""The application factory: wires settings, store, Symbl client, tracker, outbox and routes.
+
+Wiring only; behaviour lives in the modules named for it. Views reach the wired objects through
+`facade()` (``current_app.extensions["connector"]``)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from flask_openapi3 import Info, OpenAPI
+
+from connector import __version__
+from connector.config import Settings
+from connector.insights.service import InsightsService
+from connector.jobs.delivery import OutboxSender
+from connector.jobs.finish import Finisher
+from connector.jobs.submit import Submitter
+from connector.jobs.tracker import JobTracker
+from connector.store import open_store
+from connector.store.base import Store, Submission
+from connector.symbl.client import SymblClient
+from connector.symbl.credentials import Credential
+
+log = logging.getLogger("connector")
+
+SANDBOX_APP_ID = "sandbox-app-id"
+SANDBOX_APP_SECRET = "sandbox-app-secret"
+WEBHOOK_SECRET_KEY = "symbl-webhook-secret"
+
+
+@dataclass
+class Facade:
+    """Everything the views need, built once per process."""
+
+    settings: Settings
+    store: Store
+    client: SymblClient
+    tracker: JobTracker
+    submitter: Submitter
+    insights: InsightsService
+    sender: OutboxSender
+    default_credential: Credential
+    key_hashes: list[str]
+    credentials: dict[str, Credential] = field(default_factory=dict)
+    _webhook_secret: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def mode(self) -> str:
+        return "sandbox" if self.settings.sandbox else "live"
+
+    def remember(self, credential: Credential) -> None:
+        """Keep a caller's own credential in memory so background polls can use it."""
+        self.credentials[credential.id] = credential
+
+    def credential_for(self, sub: Submission) -> Credential | None:
+        return self.credentials.get(sub.credential_id)
+
+    def webhook_secret(self) -> str:
+        """The unguessable path secret of our Symbl webhook receiver (shared by all instances)."""
+        if self._webhook_secret:
+            return self._webhook_secret
+        configured = self.settings.webhook_secret.get_secret_value()
+        if configured:
+            self._webhook_secret = configured
+            return configured
+        with self._lock:
+            candidate = secrets.token_urlsafe(24)
+            self.store.kv_set_if_absent(WEBHOOK_SECRET_KEY, candidate, 10 * 365 * 86400)
+            self._webhook_secret = self.store.kv_get(WEBHOOK_SECRET_KEY) or candidate
+            return self._webhook_secret
+
+    def webhook_url(self) -> str | None:
+        """The webhookUrl passed to Symbl, when the facade has a public URL."""
+        if not self.settings.public_url:
+            return None
+        return f"{self.settings.public_url.rstrip('/')}/v1/symbl/webhook/{self.webhook_secret()}"
+
+    def close(self) -> None:
+        self.tracker.stop()
+        self.sender.stop()
+        self.store.close()
+
+
+def facade() -> Facade:
+    return current_app.extensions["connector"]
+
+
+def build_facade(settings: Settings, store: Store | None = None) -> Facade:
+    """Create the store, client and background machinery for one process."""
+    from connector.api.auth import configured_hashes
+
+    store = store or open_store(settings.store_url)
+    client = SymblClient(settings.base_url, store, connect_timeout=settings.symbl_connect_timeout,
+                         read_timeout=settings.symbl_read_timeout)
+    insights_pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="insights")
+    poll_pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="poll")
+    if settings.sandbox:
+        default = Credential(SANDBOX_APP_ID, SANDBOX_APP_SECRET)
+    else:
+        default = Credential(settings.symbl_app_id, settings.symbl_app_secret.get_secret_value())
+    insights = InsightsService(client, insights_pool, settings.transcript_max_chars)
+    holder: dict[str, Facade] = {}
+    base = settings.public_url or "http://localhost"
+
+    def credential_for(sub: Submission) -> Credential | None:
+        return holder["f"].credential_for(sub)
+
+    finisher = Finisher(store, insights, credential_for=credential_for, default_base_url=base)
+    tracker = JobTracker(client, store, poll_pool, credential_for=credential_for, finisher=finisher)
+    sender = OutboxSender(store, callback_secret=settings.callback_secret.get_secret_value(),
+                          allowlist=settings.callback_allowlist, retry_hours=settings.callback_retry_hours,
+                          first_retry_seconds=settings.callback_first_retry_seconds)
+    result = Facade(
+        settings=settings, store=store, client=client, tracker=tracker,
+        submitter=Submitter(client, store, webhook_url=lambda: holder["f"].webhook_url()),
+        insights=insights, sender=sender, default_credential=default,
+        key_hashes=configured_hashes(settings.api_keys),
+    )
+    result.remember(default)
+    holder["f"] = result
+    return result
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None, start_background: bool | None = None) -> OpenAPI:
+    """Build the Flask app. Tests pass ``settings`` (and may pass a store)."""
+    from connector.api import errors, routes
+    from connector.api.openapi import install as install_openapi
+    from connector.logs import configure_logging
+
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+    app = OpenAPI(
+        __name__,
+        info=Info(title="Symbl connector", version=__version__,
+                  description="Submit-and-wait and get-insights over Symbl.ai, with flat output for low-code tools."),
+        security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
+        doc_prefix="/docs",
+        doc_url="/openapi.json",
+        validation_error_status=400,
+        validation_error_model=errors.ErrorResponse,
+        validation_error_callback=routes.validation_error,
+    )
+    app.config["MAX_CONTENT_LENGTH"] = None  # bodies are bounded per route (JSON vs streamed files)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    the_facade = build_facade(settings, store)
+    app.extensions["connector"] = the_facade
+    errors.register(app)
+    routes.register(app)
+    install_openapi(app)
+    if start_background if start_background is not None else settings.background:
+        the_facade.tracker.start()
+        the_facade.sender.start()
+    log.info(
+        "facade ready",
+        extra={"mode": the_facade.mode, "symbl_base_url": settings.base_url, "store": settings.store_url.split("://")[0]},
+    )
+    if settings.sandbox:
+        log.info("SANDBOX MODE: no SYMBL_APP_ID is set, so Symbl calls go to the local Symbl sandbox at %s",
+                 settings.base_url)
+    return app
+
+
+def describe(app: Any) -> Facade:
+    """The wired objects of an app (for tests and the CLI)."""
+    return app.extensions["connector"]

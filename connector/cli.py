@@ -1,0 +1,190 @@
+"""The `connector` console script: serve, sandbox, demo.
+
+- ``connector serve``: the production server (gunicorn, gevent workers holding many waiting
+  requests). Without SYMBL_APP_ID it first starts the Symbl sandbox on a loopback port and
+  points the facade at it; without CONNECTOR_API_KEYS in sandbox mode it generates a key.
+- ``connector sandbox``: the Symbl emulator alone.
+- ``connector demo``: a full round trip against an in-process sandbox, printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+
+import requests
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_http(url: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=1).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"error: {url} did not answer within {timeout:g} s")
+
+
+def start_sandbox_process() -> str:
+    """Start `connector sandbox` on a free loopback port as a child process; return its URL."""
+    port = _free_port()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "connector.cli", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--quiet"],
+        start_new_session=True,
+    )
+
+    def stop() -> None:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(5)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    atexit.register(stop)
+    url = f"http://127.0.0.1:{port}"
+    _wait_http(url + "/_sandbox/stats")
+    return url
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from connector.config import Settings
+
+    settings = Settings()
+    env = os.environ
+    if settings.sandbox:
+        if "SYMBL_BASE_URL" not in env:
+            env["SYMBL_BASE_URL"] = start_sandbox_process()
+        print(f"SANDBOX MODE: no SYMBL_APP_ID set; Symbl calls go to the local sandbox at {env['SYMBL_BASE_URL']}",
+              file=sys.stderr)
+        if not settings.api_keys:
+            key = "sk_sandbox_" + secrets.token_urlsafe(18)
+            env["CONNECTOR_API_KEYS"] = key
+            print(f"No CONNECTOR_API_KEYS set: use this generated sandbox key:\n\n    {key}\n", file=sys.stderr)
+    elif not settings.api_keys:
+        print("error: CONNECTOR_API_KEYS is required in live mode (comma-separated facade API keys).", file=sys.stderr)
+        return 2
+    elif not settings.symbl_app_secret.get_secret_value():
+        print("error: SYMBL_APP_SECRET is required when SYMBL_APP_ID is set.", file=sys.stderr)
+        return 2
+    bind = f"{args.host}:{args.port}"
+    from connector.server import run_gunicorn
+
+    return run_gunicorn(bind, workers=args.workers or settings.workers,
+                        worker_connections=settings.worker_connections, timeout=int(settings.max_wait_seconds + 90))
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from werkzeug.serving import make_server
+
+    from connector.sandbox import SandboxConfig, create_sandbox_app
+
+    app = create_sandbox_app(SandboxConfig())
+    server = make_server(args.host, args.port, app, threaded=True)
+    if not args.quiet:
+        print(f"Symbl sandbox on http://{args.host}:{server.port} (app id sandbox-app-id, secret sandbox-app-secret)",
+              file=sys.stderr)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+DEMO_TRANSCRIPT = """\
+Alice: Hi Bob, thanks for joining. How is the rollout going?
+Bob: Pretty well, but the pricing for the enterprise tier is confusing our customers.
+Alice: I understand. Bob, can you send me the customer feedback by Friday?
+Bob: Sure, I will send the feedback by Friday.
+Alice: Great. We also heard that Acme Corp offered them a discount. Is that a risk for us?
+Bob: It could be. Let's schedule a follow-up call next week to discuss the competitor offer.
+Alice: Sounds good, I will set up the meeting with the sales team.
+"""
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Submit a transcript to a facade on an in-process sandbox and print the result."""
+    import logging
+    import tempfile
+
+    from werkzeug.serving import make_server
+    import threading
+
+    from connector.app import create_app
+    from connector.config import Settings
+    from connector.sandbox import SandboxConfig, create_sandbox_app
+
+    logging.getLogger("connector").setLevel(logging.WARNING)
+    servers: list[Any] = []
+
+    def serve(app: Any) -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.port}"
+
+    sandbox_url = serve(create_sandbox_app(SandboxConfig(job_seconds=args.job_seconds)))
+    with tempfile.TemporaryDirectory() as tmp:
+        key = "demo-key"
+        settings = Settings(SYMBL_BASE_URL=sandbox_url, CONNECTOR_API_KEYS=key,  # type: ignore[call-arg]
+                            CONNECTOR_STORE_URL=f"sqlite:///{tmp}/demo.db", CONNECTOR_LOG_LEVEL="WARNING")
+        facade_url = serve(create_app(settings))
+        print(f"Facade {facade_url} on the Symbl sandbox {sandbox_url}\n", file=sys.stderr)
+        print("POST /v1/conversations {transcript, wait: 30} ...", file=sys.stderr)
+        answer = requests.post(f"{facade_url}/v1/conversations", headers={"Authorization": f"Bearer {key}"},
+                               json={"name": "Demo: rollout check-in", "transcript": DEMO_TRANSCRIPT, "wait": 30,
+                                     "trackers": [{"name": "Competitor", "vocabulary": ["Acme", "discount"]}]},
+                               timeout=60)
+        if answer.status_code != 200:
+            print(f"error: the facade answered {answer.status_code}: {answer.text}", file=sys.stderr)
+            return 1
+        flat = answer.json()
+        shown = {k: v for k, v in flat.items() if k not in ("slack_blocks", "transcript_text")}
+        print(json.dumps(shown, indent=2))
+        print("\n--- Slack message (slack_text) ---\n" + flat["slack_text"])
+        print("\n--- CRM note (crm_note) ---\n" + flat["crm_note"])
+        for server in servers:
+            server.shutdown()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="connector", description="Symbl connector facade.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the facade with gunicorn (production server)")
+    serve.add_argument("--host", default=os.environ.get("CONNECTOR_HOST", "0.0.0.0"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=None, help="gunicorn workers (default CONNECTOR_WORKERS)")
+    serve.set_defaults(func=cmd_serve)
+    sandbox = sub.add_parser("sandbox", help="run the Symbl sandbox (API emulator) alone")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8099)
+    sandbox.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
+    sandbox.set_defaults(func=cmd_sandbox)
+    demo = sub.add_parser("demo", help="a full round trip against the sandbox, printed")
+    demo.add_argument("--job-seconds", type=float, default=2.0)
+    demo.set_defaults(func=cmd_demo)
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Settings from environment variables (pydantic-settings). The README's configuration table
+lists every one of them; keep the two in step."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+def _split_commas(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything the facade can be configured with. Tests build one directly."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    # Symbl (live mode when symbl_app_id is set)
+    symbl_app_id: str = Field("", alias="SYMBL_APP_ID")
+    symbl_app_secret: SecretStr = Field(SecretStr(""), alias="SYMBL_APP_SECRET")
+    symbl_base_url: str = Field("https://api.symbl.ai", alias="SYMBL_BASE_URL")
+    symbl_connect_timeout: float = Field(5.0, alias="SYMBL_CONNECT_TIMEOUT_SECONDS")
+    symbl_read_timeout: float = Field(30.0, alias="SYMBL_READ_TIMEOUT_SECONDS")
+
+    # the facade
+    api_keys: CommaList = Field(default_factory=list, alias="CONNECTOR_API_KEYS")
+    max_wait_seconds: float = Field(300.0, alias="CONNECTOR_MAX_WAIT_SECONDS", gt=0)
+    default_wait_seconds: float = Field(20.0, alias="CONNECTOR_DEFAULT_WAIT_SECONDS", ge=0)
+    max_body_bytes: int = Field(5 * 1024 * 1024, alias="CONNECTOR_MAX_BODY_BYTES", gt=0)
+    max_upload_bytes: int = Field(2 * 1024 * 1024 * 1024, alias="CONNECTOR_MAX_UPLOAD_BYTES", gt=0)
+    transcript_max_chars: int = Field(20000, alias="CONNECTOR_TRANSCRIPT_MAX_CHARS", ge=0)
+    store_url: str = Field("sqlite:///data/connector.db", alias="CONNECTOR_STORE_URL")
+    public_url: str = Field("", alias="CONNECTOR_PUBLIC_URL")
+    webhook_secret: SecretStr = Field(SecretStr(""), alias="CONNECTOR_WEBHOOK_SECRET")
+    callback_secret: SecretStr = Field(SecretStr(""), alias="CONNECTOR_CALLBACK_SECRET")
+    callback_allowlist: CommaList = Field(default_factory=list, alias="CONNECTOR_CALLBACK_ALLOWLIST")
+    callback_retry_hours: float = Field(26.0, alias="CONNECTOR_CALLBACK_RETRY_HOURS", gt=0)
+    callback_first_retry_seconds: float = Field(10.0, alias="CONNECTOR_CALLBACK_FIRST_RETRY_SECONDS", gt=0)
+    background: bool = Field(True, alias="CONNECTOR_BACKGROUND")
+    log_level: str = Field("INFO", alias="CONNECTOR_LOG_LEVEL")
+
+    # production server (connector serve)
+    workers: int = Field(2, alias="CONNECTOR_WORKERS", ge=1)
+    worker_connections: int = Field(2000, alias="CONNECTOR_WORKER_CONNECTIONS", ge=1)
+
+    _split = field_validator("api_keys", "callback_allowlist", mode="before")(_split_commas)
+
+    @property
+    def sandbox(self) -> bool:
+        """True when no Symbl credentials are configured: the embedded sandbox is used."""
+        return not self.symbl_app_id
+
+    @cached_property
+    def base_url(self) -> str:
+        return self.symbl_base_url.rstrip("/")

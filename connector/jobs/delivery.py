@@ -1,0 +1,152 @@
+"""The outbox sender: POST each due callback or hook event, signed, until it is delivered.
+
+At least once: an event stays pending until a 2xx answer, retried with exponential backoff for
+``retry_hours`` (at least 24 h), then marked dead. Events live in the store, so they survive
+restarts; a lease per event keeps two workers from sending the same attempt. The SSRF guard runs
+again right before each attempt (a name may resolve elsewhere now than at submit time)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+
+import requests
+
+from connector.jobs.signing import EVENT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, sign
+from connector.jobs.urlguard import UrlNotAllowed, check_callback_url
+from connector.store.base import OutboxEvent, Store, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY_SECONDS = 10.0
+MAX_RETRY_SECONDS = 3600.0
+TIMEOUT = (5.0, 15.0)
+POLL_SECONDS = 0.5
+
+
+def retry_delay(attempts: int, first: float = FIRST_RETRY_SECONDS) -> float:
+    """Seconds before the next attempt after ``attempts`` failed ones."""
+    return min(MAX_RETRY_SECONDS, first * (2 ** max(attempts - 1, 0)))
+
+
+class OutboxSender:
+    """A background loop that delivers due events."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        callback_secret: str,
+        allowlist: Sequence[str],
+        retry_hours: float,
+        first_retry_seconds: float = FIRST_RETRY_SECONDS,
+        session: requests.Session | None = None,
+        clock: Callable[[], float] = time.time,
+        user_agent: str = "symbl-connector",
+    ) -> None:
+        self._store = store
+        self._callback_secret = callback_secret
+        self._allowlist = list(allowlist)
+        self._retry_seconds = retry_hours * 3600
+        self._first_retry = first_retry_seconds
+        self._session = session or requests.Session()
+        self._clock = clock
+        self._owner = uuid.uuid4().hex
+        self._user_agent = user_agent
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.delivered = 0
+        self.failures = 0
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="outbox-sender", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout=2)
+
+    def poke(self) -> None:
+        """Look at the outbox now (new events were just enqueued)."""
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.deliver_due()
+            except StoreUnavailable:
+                log.warning("store unavailable; outbox delivery paused")
+            except Exception:
+                log.exception("outbox loop crashed; continuing")
+            self._wake.wait(POLL_SECONDS)
+            self._wake.clear()
+
+    def deliver_due(self) -> int:
+        """Attempt every due event once; return how many were delivered."""
+        delivered = 0
+        for event in self._store.due_events(self._clock()):
+            lease = f"outbox:{event.id}"
+            if not self._store.kv_set_if_absent(lease, self._owner, TIMEOUT[0] + TIMEOUT[1] + 5):
+                continue
+            try:
+                if self._attempt(event):
+                    delivered += 1
+            finally:
+                self._store.kv_delete(lease, self._owner)
+        return delivered
+
+    def _secret_for(self, event: OutboxEvent) -> str:
+        if event.kind == "hook" and event.hook_id:
+            hook = self._store.get_hook(event.hook_id)
+            return hook.secret if hook else ""
+        return self._callback_secret
+
+    def _attempt(self, event: OutboxEvent) -> bool:
+        fresh = self._store.get_event(event.id)
+        if fresh is None or fresh.status != "pending":
+            return False
+        body = event.payload.encode()
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": self._user_agent,
+            EVENT_HEADER: event.event,
+            EVENT_ID_HEADER: event.id,
+        }
+        secret = self._secret_for(event)
+        if secret:
+            headers[SIGNATURE_HEADER] = sign(body, secret)
+        error = ""
+        try:
+            check_callback_url(event.target_url, self._allowlist)
+            response = self._session.post(event.target_url, data=body, headers=headers, timeout=TIMEOUT,
+                                          allow_redirects=False)
+            if 200 <= response.status_code < 300:
+                self._store.update_event(event.id, status="delivered", attempts=fresh.attempts + 1,
+                                         next_attempt_at=self._clock())
+                self.delivered += 1
+                log.info("delivered", extra={"event_id": event.id, "kind": event.kind, "job_id": event.job_id})
+                return True
+            error = f"HTTP {response.status_code}"
+        except UrlNotAllowed as exc:
+            error = f"refused: {exc}"
+        except requests.RequestException as exc:
+            error = type(exc).__name__
+        self.failures += 1
+        attempts = fresh.attempts + 1
+        now = self._clock()
+        give_up = now - event.created_at >= self._retry_seconds
+        self._store.update_event(
+            event.id,
+            status="dead" if give_up else "pending",
+            attempts=attempts,
+            next_attempt_at=now + retry_delay(attempts, self._first_retry),
+            last_error=error,
+        )
+        log.warning("delivery failed", extra={"event_id": event.id, "attempts": attempts, "error": error})
+        return False

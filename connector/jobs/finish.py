@@ -1,0 +1,98 @@
+"""A job's terminal transition, exactly once per job for the whole deployment.
+
+The finisher builds the deliveries (the caller's callback and every matching hook of the key
+that submitted), then asks the store to move the job to its terminal status and enqueue them in
+one atomic step. If another worker or instance got there first, nothing is enqueued twice."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from connector.insights.service import InsightsService
+from connector.store.base import OutboxEvent, Store, Submission
+from connector.symbl.credentials import Credential
+
+EVENT_COMPLETED = "conversation.completed"
+EVENT_FAILED = "conversation.failed"
+
+
+def failure_error(sub: Submission) -> dict[str, Any]:
+    """The error recorded for a failed job."""
+    return {
+        "code": "job_failed",
+        "message": "Symbl could not process this conversation (the job failed). Check that the recording "
+        "URL is public and the file is a supported audio/video format, then submit again.",
+    }
+
+
+class Finisher:
+    """Callable as ``finisher(sub, status)`` by the tracker."""
+
+    def __init__(
+        self,
+        store: Store,
+        insights: InsightsService,
+        *,
+        credential_for: Callable[[Submission], Credential | None],
+        default_base_url: str,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._insights = insights
+        self._credential_for = credential_for
+        self._default_base_url = default_base_url
+        self._clock = clock
+
+    def __call__(self, sub: Submission, status: str) -> bool:
+        """Finish ``sub`` with ``status``; True if this call made the transition."""
+        current = self._store.get_submission(sub.job_id)
+        if current is None or current.status in ("completed", "failed"):
+            return False
+        event = EVENT_COMPLETED if status == "completed" else EVENT_FAILED
+        targets = self._targets(current, event)
+        error = failure_error(current) if status == "failed" else None
+        events: list[OutboxEvent] = []
+        if targets:
+            body = self._body(current, status, error)
+            now = self._clock()
+            for kind, url, hook_id in targets:
+                event_id = str(uuid.uuid4())
+                payload = json.dumps({"event": event, "event_id": event_id, **body}, separators=(",", ":"))
+                events.append(
+                    OutboxEvent(
+                        id=event_id, kind=kind, event=event, target_url=url, hook_id=hook_id, job_id=sub.job_id,
+                        payload=payload, next_attempt_at=now, created_at=now,
+                    )
+                )
+        return self._store.finish_submission(sub.job_id, status, error, events)  # type: ignore[arg-type]
+
+    def _targets(self, sub: Submission, event: str) -> list[tuple[str, str, str | None]]:
+        targets: list[tuple[str, str, str | None]] = []
+        if sub.callback_url:
+            targets.append(("callback", sub.callback_url, None))
+        for hook in self._store.list_hooks(sub.api_key_id, event=event):
+            targets.append(("hook", hook.target_url, hook.id))
+        return targets
+
+    def _body(self, sub: Submission, status: str, error: dict[str, Any] | None) -> dict[str, Any]:
+        if status == "failed":
+            return {"conversation_id": sub.conversation_id, "job_id": sub.job_id, "status": "failed", "error": error}
+        credential = self._credential_for(sub)
+        if credential is None:
+            raise RuntimeError("no Symbl credential known for this submission in this process")
+        flat = self._insights.flat(
+            credential,
+            conversation_id=sub.conversation_id,
+            job_id=sub.job_id,
+            status="completed",
+            include=sub.options.get("include"),
+            deadline=time.monotonic() + 60,
+            name=sub.name,
+            language=sub.options.get("language") or "",
+            base_url=sub.options.get("base_url") or self._default_base_url,
+        )
+        return flat.model_dump(mode="json")

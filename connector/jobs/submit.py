@@ -1,0 +1,181 @@
+"""Submit work to Symbl, idempotently, and record it durably before anyone is answered.
+
+An ``Idempotency-Key`` is claimed in the store before Symbl is called, so concurrent duplicates
+(in any worker or instance) wait for the first one and get its submission: never a second job.
+If Symbl accepted the job but the record cannot be written, the error carries the IDs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from connector.jobs.options import ConversationInput
+from connector.store.base import Store, StoreUnavailable, Submission
+from connector.symbl import payloads
+from connector.symbl.client import SymblClient
+from connector.symbl.credentials import Credential
+
+IDEMPOTENCY_TTL = 24 * 3600.0
+IDEMPOTENCY_WAIT = 60.0
+
+
+@dataclass
+class Upload:
+    """A file body streamed straight through to Symbl."""
+
+    chunks: Iterable[bytes]
+    media: Literal["audio", "video"]
+    content_type: str
+
+
+class IdempotencyConflict(Exception):
+    """The key was used before with a different request."""
+
+
+class IdempotencyInProgress(Exception):
+    """The first request with this key is still running."""
+
+
+class RecordFailed(Exception):
+    """Symbl accepted the job but the store could not record it; the IDs must reach the caller."""
+
+    def __init__(self, conversation_id: str, job_id: str) -> None:
+        super().__init__("the submission could not be recorded")
+        self.conversation_id = conversation_id
+        self.job_id = job_id
+
+
+def fingerprint(request: ConversationInput, conversation_id: str | None, upload: Upload | None) -> str:
+    """A hash of what was asked, to tell a true repeat from a reused key."""
+    data: dict[str, Any] = {"request": request.model_dump(mode="json"), "conversation_id": conversation_id}
+    if upload is not None:
+        data["upload"] = [upload.media, upload.content_type]
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+class Submitter:
+    """Sends submits and appends to Symbl and records them."""
+
+    def __init__(
+        self,
+        client: SymblClient,
+        store: Store,
+        *,
+        webhook_url: Callable[[], str | None],
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._client = client
+        self._store = store
+        self._webhook_url = webhook_url
+        self._clock = clock
+        self._sleep = sleep
+
+    def submit(
+        self,
+        request: ConversationInput,
+        *,
+        api_key_id: str,
+        credential: Credential,
+        deadline: float,
+        base_url: str,
+        conversation_id: str | None = None,
+        upload: Upload | None = None,
+        idempotency_key: str | None = None,
+    ) -> tuple[Submission, bool]:
+        """Submit (or append to ``conversation_id``); return the submission and whether it is new."""
+        if not idempotency_key:
+            return self._submit(request, api_key_id, credential, deadline, base_url, conversation_id, upload), True
+        key = f"idem:{api_key_id}:{hashlib.sha256(idempotency_key.encode()).hexdigest()}"
+        fp = fingerprint(request, conversation_id, upload)
+        pending = json.dumps({"state": "pending", "fp": fp, "owner": uuid.uuid4().hex})
+        if not self._store.kv_set_if_absent(key, pending, IDEMPOTENCY_TTL):
+            return self._replay(key, fp), False
+        try:
+            sub = self._submit(request, api_key_id, credential, deadline, base_url, conversation_id, upload)
+        except RecordFailed:
+            raise  # keep the claim: the job exists at Symbl, a retry must not create another
+        except BaseException:
+            self._store.kv_delete(key, pending)
+            raise
+        self._store.kv_set(key, json.dumps({"state": "done", "fp": fp, "job_id": sub.job_id}), IDEMPOTENCY_TTL)
+        return sub, True
+
+    def _replay(self, key: str, fp: str) -> Submission:
+        give_up = self._clock() + IDEMPOTENCY_WAIT
+        while True:
+            raw = self._store.kv_get(key)
+            if raw is None:
+                raise IdempotencyInProgress()  # the first request failed and released the key
+            state = json.loads(raw)
+            if state.get("fp") != fp:
+                raise IdempotencyConflict()
+            if state.get("state") == "done":
+                sub = self._store.get_submission(state["job_id"])
+                if sub is not None:
+                    return sub
+            if self._clock() > give_up:
+                raise IdempotencyInProgress()
+            self._sleep(0.05)
+
+    def _submit(
+        self,
+        request: ConversationInput,
+        api_key_id: str,
+        credential: Credential,
+        deadline: float,
+        base_url: str,
+        conversation_id: str | None,
+        upload: Upload | None,
+    ) -> Submission:
+        webhook = self._webhook_url()
+        suffix = f"/{conversation_id}" if conversation_id else ""
+        method = "PUT" if conversation_id else "POST"
+        if upload is not None:
+            answer = self._client.submit(
+                credential, f"/v1/process/{upload.media}{suffix}", deadline, method=method,
+                params=payloads.file_query(request.options(), webhook), data=upload.chunks,
+                content_type=upload.content_type,
+            )
+        elif request.url is not None:
+            media = "video" if request.url_type() == "video_url" else "audio"
+            answer = self._client.submit(
+                credential, f"/v1/process/{media}/url{suffix}", deadline, method=method,
+                json_body=payloads.url_body(request, webhook), params=payloads.diarization_params(request.options()) or None,
+            )
+        else:
+            answer = self._client.submit(
+                credential, f"/v1/process/text{suffix}", deadline, method=method,
+                json_body=payloads.text_body(request, webhook),
+            )
+        conversation = str(answer.get("conversationId") or conversation_id or "")
+        job = str(answer.get("jobId") or "")
+        now = self._clock()
+        sub = Submission(
+            job_id=job,
+            conversation_id=conversation,
+            api_key_id=api_key_id,
+            credential_id=credential.id,
+            status="scheduled",
+            kind="append" if conversation_id else "submit",
+            name=request.name or "",
+            options={
+                "include": request.include,
+                "language": request.language or "",
+                "base_url": base_url,
+                "input": "file" if upload else ("url" if request.url else "text"),
+            },
+            callback_url=request.callback_url,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            self._store.put_submission(sub)
+        except StoreUnavailable as exc:
+            raise RecordFailed(conversation, job) from exc
+        return sub
