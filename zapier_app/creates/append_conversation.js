@@ -1,0 +1,44 @@
+'use strict';
+
+const { contentFields, optionFields, waitField } = require('../lib/input_fields');
+const { insightsOutputFields } = require('../lib/output_fields');
+const { submit, resume } = require('../lib/submission');
+const { sample } = require('../lib/contract');
+
+const perform = (z, bundle) =>
+  submit(z, bundle, {
+    method: 'PUT',
+    path: `/v1/conversations/${encodeURIComponent(String(bundle.inputData.conversation_id).trim())}`,
+  });
+
+const performResume = resume;
+
+const appendOptions = optionFields.filter((f) => ['language', 'speaker_count'].includes(f.key));
+
+module.exports = {
+  key: 'append_conversation',
+  noun: 'Conversation',
+  display: {
+    label: 'Append to Conversation',
+    description:
+      'Adds more text, audio or video to a conversation Symbl already processed (e.g. the second part of a call) and returns the updated insights.',
+  },
+  operation: {
+    inputFields: [
+      {
+        key: 'conversation_id',
+        label: 'Conversation ID',
+        type: 'string',
+        required: true,
+        helpText: 'The Conversation ID from an earlier "Process Conversation" step or trigger.',
+      },
+      ...contentFields,
+      ...appendOptions,
+      waitField,
+    ],
+    perform,
+    performResume,
+    sample,
+    outputFields: insightsOutputFields,
+  },
+};

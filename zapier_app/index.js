@@ -1,0 +1,28 @@
+'use strict';
+
+const authentication = require('./authentication');
+const middleware = require('./middleware');
+const processConversation = require('./creates/process_conversation');
+const appendConversation = require('./creates/append_conversation');
+const findConversationInsights = require('./searches/find_conversation_insights');
+const conversationProcessed = require('./triggers/conversation_processed');
+
+module.exports = {
+  version: require('./package.json').version,
+  platformVersion: require('zapier-platform-core').version,
+
+  authentication,
+  beforeRequest: [...middleware.befores],
+  afterResponse: [...middleware.afters],
+
+  triggers: {
+    [conversationProcessed.key]: conversationProcessed,
+  },
+  searches: {
+    [findConversationInsights.key]: findConversationInsights,
+  },
+  creates: {
+    [processConversation.key]: processConversation,
+    [appendConversation.key]: appendConversation,
+  },
+};

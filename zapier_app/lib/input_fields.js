@@ -1,0 +1,103 @@
+'use strict';
+
+// Input fields shared by "Process Conversation" and "Append to Conversation": what to
+// process (exactly one source), the Symbl options, and whether to wait for the result.
+
+const contentFields = [
+  {
+    key: 'transcript',
+    label: 'Transcript Text',
+    type: 'text',
+    required: false,
+    helpText:
+      'A text conversation, one `Speaker: line` per line (lines without a speaker are fine). Fill in exactly one of Transcript Text, Audio URL, Video URL or File.',
+  },
+  {
+    key: 'audio_url',
+    label: 'Audio URL',
+    type: 'string',
+    required: false,
+    helpText: 'A public https link to a recording (mp3, wav, m4a ...), e.g. from Zoom, Dropbox or Google Drive.',
+  },
+  {
+    key: 'video_url',
+    label: 'Video URL',
+    type: 'string',
+    required: false,
+    helpText: 'A public https link to an mp4 video.',
+  },
+  {
+    key: 'file',
+    label: 'File',
+    type: 'file',
+    required: false,
+    helpText: 'An audio file or an mp4 video from an earlier step (e.g. a new file in Google Drive).',
+  },
+];
+
+const optionFields = [
+  {
+    key: 'language',
+    label: 'Language',
+    type: 'string',
+    required: false,
+    placeholder: 'en-US',
+    helpText: 'The spoken language as a BCP-47 code (audio and video only). Leave empty for English (en-US).',
+  },
+  {
+    key: 'speaker_count',
+    label: 'Number of Speakers',
+    type: 'integer',
+    required: false,
+    helpText: 'How many people speak in the recording. Setting it turns on speaker separation (audio and video only).',
+  },
+  {
+    key: 'enable_summary',
+    label: 'Create a Summary',
+    type: 'boolean',
+    required: false,
+    default: 'true',
+  },
+  {
+    key: 'detect_entities',
+    label: 'Detect Entities',
+    type: 'boolean',
+    required: false,
+    default: 'true',
+    helpText: 'People, organisations, dates and other named things.',
+  },
+  {
+    key: 'trackers',
+    label: 'Trackers',
+    required: false,
+    children: [
+      {
+        key: 'tracker_name',
+        label: 'Tracker Name',
+        type: 'string',
+        required: false,
+        helpText: 'Phrases to watch for, e.g. a "Competitor" tracker with "Acme, Globex". Each match is counted.',
+      },
+      {
+        key: 'tracker_vocabulary',
+        label: 'Tracker Phrases',
+        type: 'string',
+        required: false,
+        helpText: 'Comma-separated words or phrases.',
+      },
+    ],
+  },
+];
+
+const waitField = {
+  key: 'wait_for_result',
+  label: 'Wait for Result',
+  type: 'boolean',
+  required: false,
+  default: 'true',
+  helpText:
+    'Yes: the Zap pauses until Symbl has finished (minutes for recordings) and the next steps get the summary, action items and the rest. ' +
+    'No: the step returns the conversation and job IDs at once; use the "Conversation Processed" trigger or "Find Conversation Insights" to get the insights later.',
+};
+
+module.exports = { contentFields, optionFields, waitField };

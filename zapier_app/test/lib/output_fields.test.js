@@ -1,0 +1,50 @@
+'use strict';
+
+// Offline checks of the committed contract and the fields derived from it.
+const contract = require('../../lib/contract');
+const { insightsOutputFields, outputFieldsFrom } = require('../../lib/output_fields');
+const App = require('../../index');
+
+const root = contract.rootSchema();
+const byKey = Object.fromEntries(insightsOutputFields.map((f) => [f.key, f]));
+
+describe('output fields from lib/contract.json', () => {
+  it('labels every scalar field with its contract title', () => {
+    for (const [key, prop] of Object.entries(root.properties)) {
+      const node = contract.resolve(contract.committed.schemas, prop);
+      if (node.type === 'array' || node.properties) continue;
+      expect(byKey[key]).toBeDefined();
+      expect(byKey[key].label).toBe(prop.title);
+    }
+  });
+
+  it('makes line items of every array of objects', () => {
+    for (const parent of ['action_items', 'questions', 'follow_ups', 'topic_list', 'entities', 'trackers', 'members']) {
+      expect(byKey[`${parent}[]text`] || byKey[`${parent}[]name`] || byKey[`${parent}[]type`]).toBeDefined();
+    }
+    expect(byKey['action_items[]text'].label).toBe('Action Items: Text');
+    expect(byKey['links__insights']).toBeDefined();
+  });
+
+  it('is exactly what the derivation gives (nothing added by hand)', () => {
+    expect(insightsOutputFields).toEqual(outputFieldsFrom(contract.committed));
+  });
+
+  it('gives every operation a sample with every contract key', () => {
+    const operations = [
+      ...Object.values(App.creates),
+      ...Object.values(App.searches),
+      ...Object.values(App.triggers),
+    ];
+    for (const op of operations) {
+      expect(Object.keys(op.operation.sample).sort()).toEqual(Object.keys(root.properties).sort());
+    }
+  });
+
+  it('keeps every key present and empty in a pending object', () => {
+    const empty = contract.emptyInsights();
+    expect(Object.keys(empty).sort()).toEqual(Object.keys(root.properties).sort());
+    expect(empty.action_items).toEqual([]);
+    expect(empty.links).toEqual({ insights: '', job: '' });
+  });
+});
