@@ -114,6 +114,7 @@ class SqliteStore:
         self.path = os.path.abspath(os.fspath(path))
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         self._idle: list[sqlite3.Connection] = []
+        self._pid = os.getpid()
         self._pool_lock = threading.Lock()
         self._closed = False
         self._writes = 0
@@ -140,6 +141,8 @@ class SqliteStore:
         if self._closed:
             raise StoreUnavailable("The SQLite store has been closed.")
         with self._pool_lock:
+            if self._pid != os.getpid():  # forked (gunicorn --preload): never reuse the parent's connections
+                self._idle, self._pid = [], os.getpid()
             conn = self._idle.pop() if self._idle else None
         try:
             if conn is None:
