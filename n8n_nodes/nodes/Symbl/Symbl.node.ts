@@ -1,0 +1,48 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as conversation from './actions/conversation/Conversation.resource';
+import * as job from './actions/job/Job.resource';
+import { router } from './actions/router';
+
+export class Symbl implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Symbl',
+		name: 'symbl',
+		icon: { light: 'file:../../icons/symbl.svg', dark: 'file:../../icons/symbl.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Turn a call transcript or recording into a summary, action items, Slack text and a CRM note',
+		defaults: { name: 'Symbl' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'symblConnectorApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Conversation', value: 'conversation' },
+					{ name: 'Job', value: 'job' },
+				],
+				default: 'conversation',
+			},
+			...conversation.description,
+			...job.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,265 @@
+/**
+ * The fields Process and Append share: the input, the Symbl options and how to wait.
+ * Each operation file applies its own display options with `updateDisplayOptions`.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+export const INSIGHT_PARTS = [
+	{ name: 'Action Items', value: 'action_items' },
+	{ name: 'Analytics', value: 'analytics' },
+	{ name: 'Entities', value: 'entities' },
+	{ name: 'Follow-Ups', value: 'follow_ups' },
+	{ name: 'Messages', value: 'messages' },
+	{ name: 'Questions', value: 'questions' },
+	{ name: 'Summary', value: 'summary' },
+	{ name: 'Topics', value: 'topics' },
+	{ name: 'Trackers', value: 'trackers' },
+];
+
+export const splitLineItemsField: INodeProperties = {
+	displayName: 'Split Line Items',
+	name: 'splitLineItems',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to output one item per action item (text, assignee, assignee_email, due, score plus the conversation ID, name and summary) instead of one item per conversation. A conversation without action items then outputs no items.',
+};
+
+export const submitFields: INodeProperties[] = [
+	{
+		displayName: 'Input',
+		name: 'inputType',
+		type: 'options',
+		default: 'transcript',
+		options: [
+			{
+				name: 'Transcript Text',
+				value: 'transcript',
+				description: 'Text with one "Speaker: line" per line',
+			},
+			{
+				name: 'Recording URL',
+				value: 'url',
+				description: 'A public audio or video URL that Symbl can download',
+			},
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: 'An audio or video file from a binary property of the input item',
+			},
+		],
+	},
+	{
+		displayName: 'Transcript',
+		name: 'transcript',
+		type: 'string',
+		typeOptions: { rows: 6 },
+		default: '',
+		required: true,
+		placeholder: 'Alice: Can you send the proposal by Friday?\nBob: Sure, I will.',
+		description: 'One "Speaker: line" per line; lines without a speaker are allowed',
+		displayOptions: { show: { inputType: ['transcript'] } },
+	},
+	{
+		displayName: 'Recording URL',
+		name: 'url',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/calls/call.mp3',
+		displayOptions: { show: { inputType: ['url'] } },
+	},
+	{
+		displayName: 'Media Type',
+		name: 'mediaType',
+		type: 'options',
+		default: 'auto',
+		options: [
+			{ name: 'From the URL', value: 'auto', description: '.mp4 .mov .webm are video, anything else audio' },
+			{ name: 'Audio', value: 'audio_url' },
+			{ name: 'Video', value: 'video_url' },
+		],
+		displayOptions: { show: { inputType: ['url'] } },
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the input binary field containing the audio or video file',
+		displayOptions: { show: { inputType: ['binary'] } },
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to wait until Symbl has finished and output the flat insights. Off: output the conversation and job IDs at once (use a callback URL, the Symbl Trigger or Get Insights later).',
+	},
+	{
+		displayName: 'Max Wait (Seconds)',
+		name: 'maxWaitSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 900,
+		description:
+			'Give up waiting after this long (the job keeps running; get its insights later). Each call to the connector lasts under a minute.',
+		displayOptions: { show: { waitForCompletion: [true] } },
+	},
+	{
+		...splitLineItemsField,
+		displayOptions: { show: { waitForCompletion: [true] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Callback URL',
+				name: 'callbackUrl',
+				type: 'string',
+				default: '',
+				placeholder: '={{ $execution.resumeUrl }}',
+				description:
+					'HTTPS URL the connector POSTs the result to when the job ends, e.g. a Wait node\'s resume URL',
+			},
+			{
+				displayName: 'Confidence Threshold',
+				name: 'confidenceThreshold',
+				type: 'number',
+				typeOptions: { minValue: 0.5, maxValue: 1, numberPrecision: 2 },
+				default: 0.5,
+				description: 'Minimum confidence (0.5 to 1) for insights to be reported',
+			},
+			{
+				displayName: 'Custom Vocabulary',
+				name: 'customVocabulary',
+				type: 'string',
+				default: '',
+				placeholder: 'Northwind, Acme, onboarding',
+				description: 'Comma-separated words and names Symbl should recognise',
+			},
+			{
+				displayName: 'Detect Entities',
+				name: 'detectEntities',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to detect entities such as people, organisations and dates',
+			},
+			{
+				displayName: 'Detect Phrases',
+				name: 'detectPhrases',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to detect key phrases',
+			},
+			{
+				displayName: 'Diarization',
+				name: 'diarization',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to separate speakers in a recording',
+			},
+			{
+				displayName: 'Enable All Trackers',
+				name: 'enableAllTrackers',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to run every tracker defined in the Symbl account',
+			},
+			{
+				displayName: 'Enable Summary',
+				name: 'enableSummary',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to ask Symbl for a summary',
+			},
+			{
+				displayName: 'Idempotency Key',
+				name: 'idempotencyKey',
+				type: 'string',
+				default: '',
+				description:
+					'Any string; repeating a submission with the same key returns the original one instead of a duplicate',
+			},
+			{
+				displayName: 'Include',
+				name: 'include',
+				type: 'multiOptions',
+				options: INSIGHT_PARTS,
+				default: [],
+				description: 'Insight parts to fetch (default all)',
+			},
+			{
+				displayName: 'Language',
+				name: 'language',
+				type: 'string',
+				default: '',
+				placeholder: 'en-US',
+				description: 'BCP-47 language code of a recording',
+			},
+			{
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				default: 'default',
+				options: [
+					{ name: 'Default', value: 'default' },
+					{ name: 'Phone', value: 'phone' },
+				],
+				description: 'Use Phone for narrow-band call recordings',
+			},
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				description: 'A name for the conversation, e.g. the meeting title',
+			},
+			{
+				displayName: 'Speaker Count',
+				name: 'speakerCount',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 2,
+				description: 'How many speakers a recording has (turns diarization on)',
+			},
+			{
+				displayName: 'Trackers',
+				name: 'trackers',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				placeholder: 'Add Tracker',
+				options: [
+					{
+						displayName: 'Tracker',
+						name: 'tracker',
+						values: [
+							{
+								displayName: 'Name',
+								name: 'name',
+								type: 'string',
+								default: '',
+								placeholder: 'Competitor',
+							},
+							{
+								displayName: 'Vocabulary',
+								name: 'vocabulary',
+								type: 'string',
+								default: '',
+								placeholder: 'Acme, Globex',
+								description: 'Comma-separated words or phrases that count as a match',
+							},
+						],
+					},
+				],
+			},
+		],
+	},
+];

@@ -1,0 +1,7 @@
+/** The resources and their operations, as the router dispatches them. */
+export type SymblType = {
+	conversation: 'process' | 'append' | 'getInsights';
+	job: 'getStatus';
+};
+
+export type SymblResource = keyof SymblType;

@@ -1,0 +1,80 @@
+/**
+ * Dispatch each input item to its operation; one place for paired items and continueOnFail.
+ *
+ * An operation returns one or more payloads for an item (several with "Split Line Items");
+ * each becomes an output item paired with its input. On error with "Continue On Fail" the item
+ * carries `error`, `code` and any conversation/job IDs known so far.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { FacadeApiError } from '../transport';
+import { StillProcessingError } from '../helpers/waiter';
+import * as conversation from './conversation/Conversation.resource';
+import * as job from './job/Job.resource';
+import type { SymblResource } from './node.type';
+
+type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>;
+
+const operations: Record<SymblResource, Record<string, { execute: Operation }>> = {
+	conversation: {
+		process: conversation.process,
+		append: conversation.append,
+		getInsights: conversation.getInsights,
+	},
+	job: { getStatus: job.getStatus },
+};
+
+/** The JSON of an error item: the message a person can act on plus the IDs to retry with. */
+export function errorJson(error: Error): IDataObject {
+	const json: IDataObject = { error: error.message };
+	if (error instanceof FacadeApiError) {
+		json.code = error.code;
+		json.status = error.status;
+		const details = error.details as IDataObject | null;
+		if (details && typeof details === 'object' && !Array.isArray(details)) {
+			if (details.conversation_id) json.conversation_id = details.conversation_id;
+			if (details.job_id) json.job_id = details.job_id;
+		}
+	} else if (error instanceof StillProcessingError) {
+		json.code = 'still_processing';
+		json.conversation_id = error.conversationId;
+		json.job_id = error.jobId;
+	}
+	return json;
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as SymblResource;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = operations[resource]?.[operation];
+	if (handler === undefined) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}"`);
+	}
+
+	const returnData: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const payloads = await handler.execute.call(this, itemIndex);
+			const executionData = this.helpers.constructExecutionMetaData(
+				this.helpers.returnJsonArray(payloads),
+				{ itemData: { item: itemIndex } },
+			);
+			returnData.push(...executionData);
+		} catch (error) {
+			if (this.continueOnFail()) {
+				returnData.push({ json: errorJson(error as Error), pairedItem: { item: itemIndex } });
+				continue;
+			}
+			// Wrapping an n8n error hands back the same object: set the item on it first.
+			if (error instanceof NodeApiError) {
+				error.context.itemIndex = itemIndex;
+				throw new NodeApiError(this.getNode(), error as unknown as JsonObject, { itemIndex });
+			}
+			if (error instanceof NodeOperationError) error.context.itemIndex = itemIndex;
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		}
+	}
+	return [returnData];
+}
