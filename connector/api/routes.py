@@ -24,9 +24,12 @@ def _require_key() -> None:
     authenticate(the.key_hashes, the.default_credential)
 
 
+for _bp in AUTHENTICATED:  # once, at import: blueprints are module-level and reused by every app
+    _bp.before_request(_require_key)
+
+
 def register(app: OpenAPI) -> None:
     for bp in AUTHENTICATED:
-        bp.before_request(_require_key)
         app.register_api(bp)
     app.register_api(ops.public)
     app.register_api(symbl_webhook.bp)

@@ -3,7 +3,7 @@ status calls grows only logarithmically with the job's duration (shared/design.m
 
 from __future__ import annotations
 
-MIN_INTERVAL = 0.25
+MIN_INTERVAL = 1.0
 MAX_INTERVAL = 60.0
 AGE_FRACTION = 0.1
 WEBHOOK_FACTOR = 4.0
