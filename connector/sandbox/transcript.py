@@ -20,7 +20,7 @@ SECONDS_PER_WORD = 0.4  # 150 words per minute
 GAP = timedelta(seconds=0.6)  # silence between two submitted messages / script lines
 
 _ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "prof.", "sr.", "jr.", "st.", "vs.", "etc.", "e.g.", "i.e.",
-                  "inc.", "corp.", "ltd.", "co.", "no.", "approx.", "a.m.", "p.m."}
+                  "no.", "approx.", "a.m.", "p.m."}
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+")
 
 
