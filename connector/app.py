@@ -113,7 +113,8 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
         return holder["f"].credential_for(sub)
 
     finisher = Finisher(store, insights, credential_for=credential_for, default_base_url=base)
-    tracker = JobTracker(client, store, poll_pool, credential_for=credential_for, finisher=finisher)
+    tracker = JobTracker(client, store, poll_pool, credential_for=credential_for, finisher=finisher,
+                         poll_min=settings.poll_min_seconds, poll_max=settings.poll_max_seconds)
     sender = OutboxSender(store, callback_secret=settings.callback_secret.get_secret_value(),
                           allowlist=settings.callback_allowlist, retry_hours=settings.callback_retry_hours,
                           first_retry_seconds=settings.callback_first_retry_seconds)

@@ -21,7 +21,8 @@ import sys
 import time
 from typing import Any
 
-import requests
+# No `requests` (hence no ssl) import at module level: `connector serve` forks gevent workers from
+# this process, and gevent must patch ssl before anything imports it.
 
 
 def _free_port() -> int:
@@ -30,16 +31,25 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_http(url: str, timeout: float = 20.0) -> None:
+def _wait_port(port: int, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if requests.get(url, timeout=1).status_code < 500:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"error: {url} did not answer within {timeout:g} s")
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"error: nothing listens on 127.0.0.1:{port} after {timeout:g} s")
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the parent dies, even by SIGKILL (Linux), so no orphan is left."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def start_sandbox_process() -> str:
@@ -47,7 +57,7 @@ def start_sandbox_process() -> str:
     port = _free_port()
     child = subprocess.Popen(
         [sys.executable, "-m", "connector.cli", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--quiet"],
-        start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
 
     def stop() -> None:
@@ -59,9 +69,8 @@ def start_sandbox_process() -> str:
                 child.kill()
 
     atexit.register(stop)
-    url = f"http://127.0.0.1:{port}"
-    _wait_http(url + "/_sandbox/stats")
-    return url
+    _wait_port(port)
+    return f"http://127.0.0.1:{port}"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -92,10 +101,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
+    import logging
+
     from werkzeug.serving import make_server
 
     from connector.sandbox import SandboxConfig, create_sandbox_app
 
+    if args.quiet:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app = create_sandbox_app(SandboxConfig())
     server = make_server(args.host, args.port, app, threaded=True)
     if not args.quiet:
@@ -124,9 +137,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Submit a transcript to a facade on an in-process sandbox and print the result."""
     import logging
     import tempfile
-
-    from werkzeug.serving import make_server
     import threading
+
+    import requests
+    from werkzeug.serving import make_server
 
     from connector.app import create_app
     from connector.config import Settings

@@ -18,6 +18,7 @@ from connector.api.models import (
     InsightsQuery,
     ListQuery,
     dump,
+    iso,
 )
 from connector.app import facade
 from connector.insights.contract import FlatInsights
@@ -177,12 +178,13 @@ def append_conversation(path: ConversationPath) -> Response:
 def list_conversations(query: ListQuery) -> Response:
     """The submissions made with your key, newest first: how to find a lost conversation ID."""
     the = facade()
-    subs = the.store.list_submissions(current_caller().key_id, name=query.name, since=query.since,
+    since = query.since.timestamp() if query.since else None
+    subs = the.store.list_submissions(current_caller().key_id, name=query.name, since=since,
                                       status=query.status, limit=query.limit)
     items = [
         ConversationSummary(
             conversation_id=s.conversation_id, job_id=s.job_id, status=s.status, name=s.name, kind=s.kind,
-            created_at=s.created_at, updated_at=s.updated_at,
+            created_at=iso(s.created_at), updated_at=iso(s.updated_at),
             links=links_for(base_url(), s.conversation_id, s.job_id),
         )
         for s in subs

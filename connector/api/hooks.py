@@ -11,7 +11,7 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from connector.api.auth import current_caller
 from connector.api.errors import ApiError, ErrorResponse
-from connector.api.models import HookCreate, HookCreated, HookList, HookOut, HookPath, dump
+from connector.api.models import HookCreate, HookCreated, HookList, HookOut, HookPath, dump, iso
 from connector.app import facade
 from connector.jobs.urlguard import UrlNotAllowed, check_callback_url
 from connector.store.base import Hook
@@ -38,7 +38,8 @@ def create_hook(body: HookCreate) -> Response:
                 target_url=checked_url(body.target_url, "target_url"), event=body.event,
                 secret=secrets.token_urlsafe(32), created_at=time.time())
     the.store.add_hook(hook)
-    response = jsonify(dump(HookCreated(**hook.model_dump(exclude={"api_key_id"}))))
+    response = jsonify(dump(HookCreated(**hook.model_dump(exclude={"api_key_id", "created_at"}),
+                                        created_at=iso(hook.created_at))))
     response.status_code = 201
     return response
 
@@ -46,7 +47,10 @@ def create_hook(body: HookCreate) -> Response:
 @bp.get("/hooks", summary="List your subscriptions", responses={200: HookList})
 def list_hooks() -> Response:
     hooks = facade().store.list_hooks(current_caller().key_id)
-    return jsonify(dump(HookList(hooks=[HookOut(**h.model_dump(exclude={"api_key_id", "secret"})) for h in hooks])))
+    return jsonify(dump(HookList(hooks=[
+        HookOut(**h.model_dump(exclude={"api_key_id", "secret", "created_at"}), created_at=iso(h.created_at))
+        for h in hooks
+    ])))
 
 
 @bp.delete("/hooks/<hook_id>", summary="Unsubscribe", responses={204: None, 404: ErrorResponse})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -52,7 +53,7 @@ class InsightsQuery(WaitQuery):
 
 class ListQuery(_Strict):
     name: str | None = Field(None, max_length=300, description="Substring of the name, case-insensitive.")
-    since: float | None = Field(None, ge=0, description="UNIX time: only submissions created at or after it.")
+    since: datetime | None = Field(None, description="ISO-8601 (or UNIX seconds): only submissions created at or after it.")
     status: JobStatus | None = None
     limit: int = Field(50, ge=1, le=500)
 
@@ -82,6 +83,11 @@ class JobInfo(_Strict):
     links: Links
 
 
+def iso(ts: float) -> str:
+    """UNIX seconds as ISO-8601 UTC with milliseconds, like Symbl's timestamps."""
+    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 class ConversationSummary(_Strict):
     """A recorded submission."""
 
@@ -90,8 +96,8 @@ class ConversationSummary(_Strict):
     status: JobStatus
     name: str
     kind: Literal["submit", "append"]
-    created_at: float
-    updated_at: float
+    created_at: str = Field(description="ISO-8601 UTC.")
+    updated_at: str = Field(description="ISO-8601 UTC.")
     links: Links
 
 
@@ -131,7 +137,7 @@ class HookOut(_Strict):
     id: str
     target_url: str
     event: str
-    created_at: float
+    created_at: str = Field(description="ISO-8601 UTC.")
 
 
 class HookCreated(HookOut):

@@ -10,12 +10,14 @@ WEBHOOK_FACTOR = 4.0
 MAX_INTERVAL_WITH_WEBHOOKS = 180.0
 
 
-def next_interval(age: float, webhooks_active: bool = False) -> float:
+def next_interval(
+    age: float, webhooks_active: bool = False, *, minimum: float = MIN_INTERVAL, maximum: float = MAX_INTERVAL
+) -> float:
     """Seconds until the next status call for a job that is ``age`` seconds old.
 
     While Symbl's webhooks are arriving, polling is only the fallback for a lost webhook, so it
     backs off further."""
-    interval = min(MAX_INTERVAL, max(MIN_INTERVAL, AGE_FRACTION * max(age, 0.0)))
+    interval = min(maximum, max(minimum, AGE_FRACTION * max(age, 0.0)))
     if webhooks_active:
-        interval = min(MAX_INTERVAL_WITH_WEBHOOKS, interval * WEBHOOK_FACTOR)
+        interval = min(max(MAX_INTERVAL_WITH_WEBHOOKS, maximum), interval * WEBHOOK_FACTOR)
     return interval

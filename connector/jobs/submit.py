@@ -51,8 +51,10 @@ class RecordFailed(Exception):
 
 
 def fingerprint(request: ConversationInput, conversation_id: str | None, upload: Upload | None) -> str:
-    """A hash of what was asked, to tell a true repeat from a reused key."""
-    data: dict[str, Any] = {"request": request.model_dump(mode="json"), "conversation_id": conversation_id}
+    """A hash of what was asked, to tell a true repeat from a reused key (how long to wait is not
+    part of what was asked: a retry may wait longer)."""
+    data: dict[str, Any] = {"request": request.model_dump(mode="json", exclude={"wait"}),
+                            "conversation_id": conversation_id}
     if upload is not None:
         data["upload"] = [upload.media, upload.content_type]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

@@ -67,7 +67,11 @@ class JobTracker:
         credential_for: Callable[[Submission], Credential | None],
         finisher: Callable[[Submission, str], None],
         clock: Callable[[], float] = time.time,
+        poll_min: float = 1.0,
+        poll_max: float = 60.0,
     ) -> None:
+        self._poll_min = poll_min
+        self._poll_max = poll_max
         self._client = client
         self._store = store
         self._executor = executor
@@ -153,7 +157,8 @@ class JobTracker:
 
     # -- scheduling -----------------------------------------------------------------------
     def _interval(self, sub: Submission) -> float:
-        return next_interval(self._clock() - sub.created_at, self._webhooks_active)
+        return next_interval(self._clock() - sub.created_at, self._webhooks_active,
+                             minimum=self._poll_min, maximum=max(self._poll_max, self._poll_min))
 
     def _schedule(self, tracked: Tracked, when: float) -> None:
         tracked.next_poll = when

@@ -85,7 +85,8 @@ def analyze(conv: Conversation, messages: list[Message]) -> Analysis:
     found = insights.derive(messages, conv.id, people, threshold)
     result = Analysis(messages=messages, members=people, questions=found["questions"],
                       action_items=found["actionItems"], follow_ups=found["followUps"])
-    excluded = {part.lower() for p in people for part in p.name.split()}
+    named = [p.name for p in people] + sorted(entities.person_names(messages))
+    excluded = {part.lower() for name in named for part in name.split()}
     result.topics = topics.derive(messages, conv.id, excluded)
     if any(o.detect_entities for o in options):
         result.entities = entities.derive(messages, people, [e for o in options for e in o.entities])

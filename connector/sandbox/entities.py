@@ -58,6 +58,15 @@ class _Collector:
         item["messageRefs"].append({"id": message.id, "text": message.text, "offset": offset})
 
 
+def person_names(messages: list[Message]) -> set[str]:
+    """Return the names introduced by cues ("this is Dana", "thanks Priya", "Marcus, can you ...")."""
+    names = set()
+    for message in messages:
+        for cue in _PERSON_CUES:
+            names |= {hit[1] for hit in cue.finditer(message.text) if _is_name(hit[1])}
+    return names - set(KNOWN_ORGANIZATIONS)
+
+
 def derive(messages: list[Message], people: list[Speaker], custom: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the entities found in ``messages``."""
     found = _Collector()

@@ -28,7 +28,8 @@ STOP_WORDS = frozenset(
     us let see say said tell today tomorrow time way can will would could via per every since still even
     absolutely honestly perfect course mostly happy able sounds sound does done anything something everything
     nothing else help welcome day week month year years monday tuesday wednesday thursday friday saturday sunday
-    next last first new call calls""".split()
+    next last first new call calls send share add check pull talk walk wanted work works review include ask
+    expect explains understand stay""".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 MAX_TOPICS = 8
