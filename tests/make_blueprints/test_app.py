@@ -100,3 +100,20 @@ def test_manifest_schema_rejects_an_unknown_module_type(tmp_path):
     manifest["components"]["module"]["getInsights"]["moduleType"] = "poller"
     schema = json.loads((check_app.SCHEMA / "makecomapp.schema.json").read_text(encoding="utf-8"))
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(manifest))
+
+
+@pytest.mark.parametrize(("status", "kind", "shown"), [
+    (429, "RateLimitError", "[429] Too many requests; slow down. (rate_limited) Retry after 7 s."),
+    (503, "ConnectionError", "[503] Too many requests; slow down. (rate_limited) Retry after 7 s."),
+    (422, "DataError", "[422] Too many requests; slow down. (rate_limited)"),
+    (418, "RuntimeError", "[418] Too many requests; slow down. (rate_limited)"),
+])
+def test_base_error_mapping_renders_the_facades_error(status, kind, shown):
+    from tests.make_blueprints.app_runner import render
+
+    error = check_app.read_json("general/base.iml.json")["response"]["error"]
+    spec = error.get(str(status), {})
+    ctx = {"statusCode": status, "headers": {"retry-after": "7"},
+           "body": {"error": {"code": "rate_limited", "message": "Too many requests; slow down.", "details": None}}}
+    assert spec.get("type", error["type"]) == kind
+    assert render(spec.get("message", error["message"]), ctx) == shown

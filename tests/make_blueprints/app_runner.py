@@ -1,0 +1,141 @@
+"""Run a custom-app module's communication against the facade the way Make's runtime would.
+
+Covers what our app files use: request chains, ``condition``, ``temp``, ``repeat`` (condition,
+delay, limit), ``response.output`` / ``iterate``, the base URL, headers and error mapping. App IML
+is JavaScript-like (``a && b``, ``x != 'y'``, ``if(c, a, b)``, ``ifempty``, ``length``, ``join``,
+``toCollection``); expressions are translated to Python and evaluated with no builtins.
+``undefined`` values are left out of bodies, query strings and headers, as Make does.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+import requests
+
+from make_blueprints.scripts import check_app
+
+
+class _Undefined:
+    def __repr__(self):
+        return "undefined"
+
+
+UNDEFINED = _Undefined()
+EXPR_RE = re.compile(r"\{\{(.*?)\}\}", re.S)
+
+
+class _Bag(dict):
+    """A dict whose keys read as attributes; missing keys read as undefined."""
+
+    def __getattr__(self, name):
+        value = self.get(name, UNDEFINED)
+        return _Bag(value) if isinstance(value, dict) and not isinstance(value, _Bag) else value
+
+
+def _empty(v):
+    return v in (None, "", [], {}) or v is UNDEFINED
+
+
+FUNCTIONS = {
+    "_if": lambda c, a, b=UNDEFINED: a if c and c is not UNDEFINED else b,
+    "ifempty": lambda a, b: b if _empty(a) else a,
+    "length": lambda a: 0 if _empty(a) else len(a),
+    "join": lambda a, sep: sep.join(str(x) for x in a),
+    "toCollection": lambda arr, k, v: {} if _empty(arr) else {i[k]: i[v] for i in arr},
+}
+
+
+def evaluate(expr: str, ctx: dict):
+    py = expr.strip()
+    py = re.sub(r"\bif\(", "_if(", py)
+    py = py.replace("&&", " and ").replace("||", " or ")
+    py = re.sub(r"!(?!=)", " not ", py)
+    py = re.sub(r"\bundefined\b", "UNDEFINED", py)
+    py = re.sub(r"\btrue\b", "True", py)
+    py = re.sub(r"\bfalse\b", "False", py)
+    py = re.sub(r"\bnull\b", "None", py)
+    names = {k: (_Bag(v) if isinstance(v, dict) else v) for k, v in ctx.items()}
+    return eval(py, {"__builtins__": {}}, {**FUNCTIONS, "UNDEFINED": UNDEFINED, **names})  # noqa: S307
+
+
+def render(value, ctx: dict):
+    if isinstance(value, dict):
+        out = {k: render(v, ctx) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not UNDEFINED}
+    if isinstance(value, list):
+        return [render(v, ctx) for v in value]
+    if not isinstance(value, str):
+        return value
+    whole = EXPR_RE.fullmatch(value)
+    if whole:
+        result = evaluate(whole.group(1), ctx)
+        return dict(result) if isinstance(result, _Bag) else result
+    return EXPR_RE.sub(lambda m: "" if (r := evaluate(m.group(1), ctx)) in (None, UNDEFINED) else str(r), value)
+
+
+class AppError(Exception):
+    """What Make shows when a module fails: the type and message from base's error mapping."""
+
+    def __init__(self, kind: str, message: str, status: int):
+        super().__init__(f"{kind}: {message}")
+        self.kind, self.message, self.status = kind, message, status
+
+
+@dataclass
+class Connection:
+    url: str
+    apiKey: str  # noqa: N815 (Make's parameter name)
+
+
+def run(component: str, name: str, parameters: dict, connection: Connection, extra: dict | None = None) -> tuple[object, list[str]]:
+    """Run one module or RPC; return its output and the requests it made (``METHOD path``)."""
+    manifest = check_app.manifest()
+    meta = manifest["components"][component][name]
+    base = check_app.read_json(manifest["generalCodeFiles"]["base"])
+    chain = check_app.requests_of(check_app.read_json(meta["codeFiles"]["communication"]))
+    ctx = {"parameters": parameters, "connection": vars(connection), "temp": {}, **(extra or {})}
+    output, made = None, []
+    for req in chain:
+        if "condition" in req and not render(req["condition"], ctx):
+            continue
+        runs = 0
+        while True:
+            runs += 1
+            output = _one(req, base, ctx, made, output)
+            rep = req.get("repeat")
+            if not rep or runs >= rep["limit"] or not render(rep["condition"], ctx):
+                break
+            time.sleep(rep.get("delay", 0) / 1000)
+    return output, made
+
+
+def _one(req: dict, base: dict, ctx: dict, made: list[str], output):
+    base_url = render(base["baseUrl"], ctx)
+    url = render(req["url"], ctx)
+    url = url if url.startswith("http") else base_url + url
+    method = render(req.get("method", "GET"), ctx)
+    headers = {**render(base.get("headers", {}), ctx), **render(req.get("headers", {}), ctx)}
+    qs = render(req.get("qs", {}), ctx)
+    body = render(req["body"], ctx) if "body" in req else None
+    body = None if body is UNDEFINED else body
+    resp = requests.request(method, url, headers={k: str(v) for k, v in headers.items()}, params=qs, json=body, timeout=40)
+    made.append(f"{method} {url[len(base_url):]}")
+    answer = resp.json() if resp.content else None
+    rctx = {**ctx, "body": answer, "statusCode": resp.status_code, "headers": dict((k.lower(), v) for k, v in resp.headers.items())}
+    if resp.status_code >= 400:
+        spec = {**base["response"]["error"], **(req.get("response", {}).get("error") or {})}
+        one = spec.get(str(resp.status_code), {})
+        raise AppError(one.get("type", spec.get("type", "RuntimeError")),
+                       render(one.get("message", spec.get("message", "")), rctx), resp.status_code)
+    response = req.get("response") or {}
+    if "temp" in response:
+        ctx["temp"] = {**ctx["temp"], **render(response["temp"], rctx)}
+    if "iterate" in response:
+        items = render(response["iterate"], rctx)
+        return [render(response["output"], {**rctx, "item": item}) for item in items]
+    if "output" in response:
+        return render(response["output"], rctx)
+    return output
