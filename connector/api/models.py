@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from connector.insights.contract import INSIGHT_PARTS, JobStatus, Links
+from connector.insights.contract import INSIGHT_PARTS, FlatInsights, JobStatus, Links
 
 
 class _Strict(BaseModel):
@@ -21,6 +21,10 @@ class JobPath(_Strict):
 
 class ConversationPath(_Strict):
     conversation_id: str = Field(min_length=1, max_length=100)
+
+
+class WebhookPath(_Strict):
+    secret: str = Field(min_length=1, max_length=200)
 
 
 class HookPath(_Strict):
@@ -146,6 +150,24 @@ class HookCreated(HookOut):
 
 class HookList(_Strict):
     hooks: list[HookOut]
+
+
+class CompletedEvent(FlatInsights):
+    """The body POSTed to a callback_url or hook when a conversation completes."""
+
+    event: Literal["conversation.completed"] = "conversation.completed"
+    event_id: str = Field("", description="The same on every retry of this delivery; dedupe on it.")
+
+
+class FailedEvent(_Strict):
+    """The body POSTed to a callback_url or hook when a conversation's job fails."""
+
+    event: Literal["conversation.failed"] = "conversation.failed"
+    event_id: str
+    conversation_id: str
+    job_id: str
+    status: Literal["failed"] = "failed"
+    error: JobError
 
 
 class WebhookBody(BaseModel):

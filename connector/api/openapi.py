@@ -10,6 +10,7 @@ from flask import Response, jsonify, redirect
 from flask_openapi3 import OpenAPI
 from pydantic import BaseModel
 
+from connector.api.models import CompletedEvent, FailedEvent
 from connector.insights.contract import FlatInsights
 from connector.insights.raw import RawInsights
 from connector.jobs.options import ConversationInput
@@ -52,6 +53,25 @@ def raw_alternative() -> dict[str, Any]:
     return {"x-raw-format-schema": _ref("RawInsights")}
 
 
+def _deliveries() -> dict[str, Any]:
+    """OpenAPI 3.1 `webhooks`: what the facade POSTs to callback URLs and hook targets."""
+    headers = {
+        "X-Connector-Event": {"schema": {"type": "string"}, "description": "conversation.completed or conversation.failed"},
+        "X-Connector-Event-Id": {"schema": {"type": "string"}, "description": "Dedupe on it (same on retries)."},
+        "X-Connector-Signature": {"schema": {"type": "string"},
+                                  "description": "sha256=<hex HMAC-SHA256 of the raw body>, when a secret is set."},
+    }
+    out: dict[str, Any] = {}
+    for event, model in (("conversation.completed", "CompletedEvent"), ("conversation.failed", "FailedEvent")):
+        out[event] = {"post": {
+            "summary": f"Delivery of {event} to a callback_url or hook target",
+            "parameters": [{"name": k, "in": "header", **v} for k, v in headers.items()],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(model)}}},
+            "responses": {"2XX": {"description": "Delivered; anything else is retried with backoff for a day."}},
+        }}
+    return out
+
+
 def _add_models(spec: dict[str, Any], *models: type[BaseModel]) -> None:
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     for model in models:
@@ -68,7 +88,8 @@ def install(app: OpenAPI) -> None:
     def generate() -> None:
         original()
         spec = app.spec_json
-        _add_models(spec, ConversationInput, RawInsights)
+        _add_models(spec, ConversationInput, RawInsights, CompletedEvent, FailedEvent)
+        spec["webhooks"] = _deliveries()
         if "FlatInsights" in spec["components"]["schemas"]:
             from connector.insights.samples import sample_flat
 

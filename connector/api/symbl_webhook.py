@@ -10,7 +10,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import ValidationError
 
 from connector.api.errors import ApiError, ErrorResponse
-from connector.api.models import WebhookAck, WebhookBody, dump
+from connector.api.models import WebhookAck, WebhookBody, WebhookPath, dump
 from connector.app import facade
 
 bp = APIBlueprint("symbl_webhook", __name__, url_prefix="/v1/symbl", abp_tags=[Tag(name="symbl webhook")])
@@ -18,10 +18,10 @@ bp = APIBlueprint("symbl_webhook", __name__, url_prefix="/v1/symbl", abp_tags=[T
 
 @bp.post("/webhook/<secret>", summary="Receive Symbl's job webhook",
          responses={200: WebhookAck, 400: ErrorResponse, 404: ErrorResponse})
-def receive(secret: str) -> Response:
+def receive(path: WebhookPath) -> Response:
     """Symbl POSTs `{"jobId" | "id", "status"}` here on each status change."""
     the = facade()
-    if not hmac.compare_digest(secret.encode(), the.webhook_secret().encode()):
+    if not hmac.compare_digest(path.secret.encode(), the.webhook_secret().encode()):
         raise ApiError(404, "not_found", "There is no such endpoint.")
     try:
         body = WebhookBody.model_validate(json.loads(request.get_data(cache=False) or b"null"))
