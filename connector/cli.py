@@ -93,6 +93,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     elif not settings.symbl_app_secret.get_secret_value():
         print("error: SYMBL_APP_SECRET is required when SYMBL_APP_ID is set.", file=sys.stderr)
         return 2
+    if "PROMETHEUS_MULTIPROC_DIR" not in env:  # /metrics aggregates every gunicorn worker
+        import tempfile
+
+        env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="connector-metrics-")
     bind = f"{args.host}:{args.port}"
     from connector.server import run_gunicorn
 

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     callback_first_retry_seconds: float = Field(10.0, alias="CONNECTOR_CALLBACK_FIRST_RETRY_SECONDS", gt=0)
     poll_min_seconds: float = Field(1.0, alias="CONNECTOR_POLL_MIN_SECONDS", gt=0)
     poll_max_seconds: float = Field(60.0, alias="CONNECTOR_POLL_MAX_SECONDS", gt=0)
+    rate_limit: str = Field("600/minute", alias="CONNECTOR_RATE_LIMIT")
     background: bool = Field(True, alias="CONNECTOR_BACKGROUND")
     log_level: str = Field("INFO", alias="CONNECTOR_LOG_LEVEL")
 

@@ -5,11 +5,14 @@ careless log call cannot leak them."""
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import re
 import sys
 import time
+
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
 _SECRETS = [
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
@@ -34,6 +37,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
+        if request_id.get():
+            entry["request_id"] = request_id.get()
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value

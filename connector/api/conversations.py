@@ -128,6 +128,10 @@ def submit(conversation_id: str | None) -> Response:
             raise ApiError(404, "conversation_not_found", "No conversation with this ID was submitted with your key.")
     if caller.own_credential:
         the.remember(caller.credential)
+    if parsed.tracker_names:
+        from connector.api.trackers import apply_saved_trackers
+
+        parsed = apply_saved_trackers(parsed, caller.credential)
     try:
         sub, _ = the.submitter.submit(
             parsed, api_key_id=caller.key_id, credential=caller.credential,
@@ -155,7 +159,8 @@ def submit(conversation_id: str | None) -> Response:
 
 
 _SUBMIT_DOC = dict(
-    responses={200: FlatInsights, 202: Accepted, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse,
+    responses={200: FlatInsights, 202: Accepted, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse,
+               415: ErrorResponse, 422: ErrorResponse,
                429: ErrorResponse, 502: ErrorResponse, 503: ErrorResponse},
     openapi_extensions=openapi.submit_request_body(),
 )
@@ -178,7 +183,7 @@ def append_conversation(path: ConversationPath) -> Response:
 def list_conversations(query: ListQuery) -> Response:
     """The submissions made with your key, newest first: how to find a lost conversation ID."""
     the = facade()
-    since = query.since.timestamp() if query.since else None
+    since = query.since_seconds()
     subs = the.store.list_submissions(current_caller().key_id, name=query.name, since=since,
                                       status=query.status, limit=query.limit)
     items = [

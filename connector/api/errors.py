@@ -14,7 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from connector.store.base import StoreUnavailable
-from connector.symbl.errors import SymblAuthError, SymblError, SymblNotFound, SymblRateLimited, SymblUnavailable
+from connector.symbl.errors import (
+    SymblAuthError,
+    SymblBadRequest,
+    SymblError,
+    SymblNotFound,
+    SymblRateLimited,
+    SymblUnavailable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +96,8 @@ def from_symbl(exc: SymblError, ids: dict[str, str] | None = None) -> ApiError:
         )
     if isinstance(exc, SymblNotFound):
         return ApiError(404, "not_found", exc.message, details)
+    if isinstance(exc, SymblBadRequest):  # Symbl refused what the caller sent: say what it said
+        return ApiError(400, "symbl_rejected", exc.message, details)
     return ApiError(502, exc.code, exc.message, details)
 
 
@@ -98,6 +107,7 @@ _HTTP_CODES = {
     405: ("method_not_allowed", "This endpoint does not accept that HTTP method; see /openapi.json."),
     413: ("payload_too_large", "The request body is too large."),
     415: ("unsupported_media_type", "Unsupported Content-Type."),
+    429: ("rate_limited", "Too many requests for this API key; wait for Retry-After seconds and try again."),
 }
 
 
@@ -123,7 +133,8 @@ def register(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
         code, message = _HTTP_CODES.get(status, ("http_error", exc.description or "HTTP error."))
-        return error_response(ApiError(status, code, message))
+        keep = {k: v for k, v in exc.get_headers() if k.lower() in ("allow", "retry-after")}
+        return error_response(ApiError(status, code, message, headers=keep))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -57,7 +57,14 @@ class InsightsQuery(WaitQuery):
 
 class ListQuery(_Strict):
     name: str | None = Field(None, max_length=300, description="Substring of the name, case-insensitive.")
-    since: datetime | None = Field(None, description="ISO-8601 (or UNIX seconds): only submissions created at or after it.")
+    since: datetime | float | None = Field(
+        None, description="ISO-8601 or UNIX seconds: only submissions created at or after it."
+    )
+
+    def since_seconds(self) -> float | None:
+        if self.since is None:
+            return None
+        return self.since.timestamp() if isinstance(self.since, datetime) else float(self.since)
     status: JobStatus | None = None
     limit: int = Field(50, ge=1, le=500)
 

@@ -10,6 +10,7 @@ from connector.api.auth import current_caller
 from connector.api.errors import ErrorResponse
 from connector.api.models import Health, Me, Ready, dump
 from connector.app import facade
+from connector.metrics import OUTBOX, exposition
 from connector.store.base import StoreUnavailable
 
 public = APIBlueprint("ops", __name__, abp_tags=[Tag(name="operations")])
@@ -31,6 +32,18 @@ def readyz() -> Response:
         response.status_code = 503
         return response
     return jsonify(dump(Ready(status="ready", store="ok")))
+
+
+@public.get("/metrics", summary="Prometheus metrics", doc_ui=False)
+def metrics() -> Response:
+    the = facade()
+    try:
+        for status, count in the.store.outbox_counts().items():
+            OUTBOX.labels(status).set(count)
+    except StoreUnavailable:
+        pass
+    body, content_type = exposition()
+    return Response(body, content_type=content_type)
 
 
 @v1.get("/me", summary="Who am I (credential test)", responses={200: Me})

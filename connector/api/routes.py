@@ -1,17 +1,26 @@
-"""Register the blueprints, the API-key check, and the validation-error answer."""
+"""Register the blueprints, the API-key check, the per-key rate limit, request IDs, metrics,
+security headers and the validation-error answer."""
 
 from __future__ import annotations
 
-from flask import Response, request
-from flask_openapi3 import OpenAPI
+import re
+import time
+import uuid
+
+from flask import Response, g, request
+from flask_limiter import Limiter
+from flask_openapi3 import APIBlueprint, OpenAPI
 from pydantic import ValidationError
 
 from connector.api import conversations, hooks, jobs, ops, symbl_webhook
-from connector.api.auth import authenticate
+from connector.api.auth import authenticate, key_hash, key_id_of
 from connector.api.errors import error_response, invalid_request
 from connector.app import facade
+from connector.logs import request_id
+from connector.metrics import LATENCY, REQUESTS
 
-AUTHENTICATED = (conversations.bp, jobs.bp, hooks.bp, ops.v1)
+AUTHENTICATED: tuple[APIBlueprint, ...] = (conversations.bp, jobs.bp, hooks.bp, ops.v1)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 def validation_error(exc: ValidationError) -> Response:
@@ -28,16 +37,49 @@ for _bp in AUTHENTICATED:  # once, at import: blueprints are module-level and re
     _bp.before_request(_require_key)
 
 
+def rate_limit_key() -> str:
+    """Limit per presented API key (hashed), so one noisy Zap cannot starve the others."""
+    header = request.headers.get("Authorization", "")
+    return key_id_of(key_hash(header.partition(" ")[2].strip())) if header else (request.remote_addr or "anonymous")
+
+
+def _storage_uri(store_url: str) -> str:
+    return store_url if store_url.startswith(("redis://", "rediss://")) else "memory://"
+
+
 def register(app: OpenAPI) -> None:
+    @app.before_request
+    def _start() -> None:
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.request_token = request_id.set(g.request_id)
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if not request.path.startswith("/docs"):
+            response.headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+        if "started" in g:
+            LATENCY.labels(endpoint).observe(time.perf_counter() - g.started)
+        return response
+
+    @app.teardown_request
+    def _clear(_: BaseException | None) -> None:
+        token = g.pop("request_token", None)
+        if token is not None:
+            request_id.reset(token)
+
+    settings = app.extensions["connector"].settings
+    limiter = Limiter(rate_limit_key, app=app, storage_uri=_storage_uri(settings.store_url), headers_enabled=True,
+                      default_limits=[], swallow_errors=True)
     for bp in AUTHENTICATED:
+        limiter.limit(settings.rate_limit)(bp)
         app.register_api(bp)
     app.register_api(ops.public)
     app.register_api(symbl_webhook.bp)
-
-    @app.after_request
-    def _security_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Cache-Control", "no-store")
-        if not request.path.startswith("/docs"):
-            response.headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-        return response

@@ -6,6 +6,7 @@ conversation itself) or every part failing is an error."""
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterable
 from concurrent.futures import Executor
 from typing import Any
@@ -30,8 +31,10 @@ def fetch_raw(
 ) -> RawInsights:
     """Read the conversation and the ``include``d parts (default all) concurrently."""
     parts = ["conversation", *(p for p in INSIGHT_PARTS if include is None or p in set(include))]
-    futures = {
-        part: executor.submit(client.get_part, credential, conversation_id, part, deadline) for part in parts
+    futures = {  # each part runs in a copy of the caller's context (request ID for logs and Symbl)
+        part: executor.submit(contextvars.copy_context().run, client.get_part, credential, conversation_id, part,
+                              deadline)
+        for part in parts
     }
     values: dict[str, Any] = {}
     warnings: list[InsightWarning] = []

@@ -17,6 +17,7 @@ import requests
 
 from connector.jobs.signing import EVENT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, sign
 from connector.jobs.urlguard import UrlNotAllowed, check_callback_url
+from connector.metrics import DELIVERY_FAILURES
 from connector.store.base import OutboxEvent, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,7 @@ class OutboxSender:
         except requests.RequestException as exc:
             error = type(exc).__name__
         self.failures += 1
+        DELIVERY_FAILURES.inc()
         attempts = fresh.attempts + 1
         now = self._clock()
         give_up = now - event.created_at >= self._retry_seconds

@@ -53,6 +53,13 @@ class MessageIn(BaseModel):
             raise ValueError("message text must not be empty")
         return value
 
+    @field_validator("start_time", "end_time", mode="before")
+    @classmethod
+    def _iso_text(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            raise ValueError("must be an ISO-8601 date-time string, e.g. 2024-05-01T15:00:00Z")
+        return value
+
 
 def _as_list(value: Any) -> Any:
     """Accept a list, a JSON list in a string, or a comma-joined string (form and query fields)."""
@@ -82,6 +89,10 @@ class ConversationOptions(BaseModel):
     enable_summary: bool = Field(True, description="Ask Symbl for a summary.")
     trackers: list[TrackerSpec] = Field(default_factory=list, max_length=50, description="Inline trackers.")
     enable_all_trackers: bool = Field(False, description="Also detect every tracker saved in the Symbl account.")
+    tracker_names: list[str] = Field(
+        default_factory=list, max_length=100,
+        description="Apply these saved trackers (by exact name); the facade sends their phrases inline as trackers.",
+    )
     confidence_threshold: float | None = Field(None, ge=0.5, le=1.0, description="Minimum insight confidence.")
     custom_vocabulary: list[str] = Field(default_factory=list, max_length=1000, description="ASR hints (audio/video).")
     detect_phrases: bool = Field(False, description="Detect key phrases in messages.")
@@ -97,7 +108,7 @@ class ConversationOptions(BaseModel):
                 raise ValueError("trackers must be a JSON list of {name, vocabulary}") from exc
         return value
 
-    _lists = field_validator("custom_vocabulary", mode="before")(_as_list)
+    _lists = field_validator("custom_vocabulary", "tracker_names", mode="before")(_as_list)
 
 
 class ConversationInput(ConversationOptions):

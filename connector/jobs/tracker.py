@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from connector.insights.contract import TERMINAL_STATUSES
 from connector.jobs.schedule import next_interval
+from connector.metrics import WAITS
 from connector.store.base import Store, StoreUnavailable, Submission
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
@@ -127,7 +128,7 @@ class JobTracker:
         if sub.status in TERMINAL_STATUSES:
             return sub.status
         tracked = self.track(sub)
-        with tracked.cond:
+        with WAITS.track_inprogress(), tracked.cond:
             tracked.cond.wait_for(lambda: tracked.done, timeout=max(timeout, 0.0))
             return tracked.status
 

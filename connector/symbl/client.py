@@ -15,6 +15,8 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
+from connector.logs import request_id
+from connector.metrics import UPSTREAM, upstream_endpoint
 from connector.store.base import Store
 from connector.symbl import retry
 from connector.symbl.credentials import Credential
@@ -31,6 +33,8 @@ from connector.symbl.tokens import TokenProvider
 log = logging.getLogger(__name__)
 
 TOKEN_PATH = "/oauth2/token:generate"
+MANAGE_TRACKER = "/v1/manage/tracker"
+MANAGE_TRACKERS = "/v1/manage/trackers"
 
 # Conversation API path of each insight part (the conversation itself is "").
 PART_PATHS: dict[str, str] = {
@@ -153,6 +157,30 @@ class SymblClient:
         path = f"/v1/conversations/{conversation_id}{PART_PATHS[part]}"
         return self._send("GET", path, credential, deadline, params=PART_PARAMS.get(part))
 
+    # -- the Management API (trackers; one concurrent call per account: callers serialise) ------
+    def list_trackers(self, credential: Credential, deadline: float, name: str | None = None) -> list[dict[str, Any]]:
+        """The account's saved trackers (only the one named ``name``, case-sensitive, when given)."""
+        data = self._send("GET", MANAGE_TRACKERS, credential, deadline, params={"name": name} if name else None)
+        return list(data.get("trackers") or []) if isinstance(data, dict) else []
+
+    def get_tracker(self, credential: Credential, tracker_id: str, deadline: float) -> dict[str, Any]:
+        """One saved tracker ``{id, name, vocabulary}``."""
+        return self._send("GET", f"{MANAGE_TRACKER}/{tracker_id}", credential, deadline)["tracker"]
+
+    def create_trackers(self, credential: Credential, trackers: list[dict[str, Any]], deadline: float) -> list[dict[str, Any]]:
+        """Create ``[{name, vocabulary}]`` in one call (Symbl creates all or none)."""
+        return list(self._send("POST", MANAGE_TRACKERS, credential, deadline, json=trackers)["trackers"])
+
+    def update_tracker(self, credential: Credential, tracker_id: str, tracker: dict[str, Any],
+                       deadline: float) -> dict[str, Any]:
+        """Replace a saved tracker's name and vocabulary."""
+        body = {"id": tracker_id, "name": tracker["name"], "vocabulary": tracker["vocabulary"]}
+        return self._send("PUT", f"{MANAGE_TRACKER}/{tracker_id}", credential, deadline, json=body)["tracker"]
+
+    def delete_tracker(self, credential: Credential, tracker_id: str, deadline: float) -> None:
+        """Delete a saved tracker."""
+        self._send("DELETE", f"{MANAGE_TRACKER}/{tracker_id}", credential, deadline)
+
     # -- the one send path ------------------------------------------------------------------
     def _send(
         self,
@@ -175,6 +203,8 @@ class SymblClient:
             if remaining <= 0:
                 raise SymblUnavailable("The deadline passed before Symbl answered.", path=path)
             send_headers = dict(headers or {})
+            if request_id.get():
+                send_headers["X-Request-Id"] = request_id.get()
             token = ""
             if credential is not None:
                 token = self.tokens(credential).get()
@@ -191,7 +221,9 @@ class SymblClient:
                     timeout=(min(self._connect_timeout, remaining), min(self._read_timeout, remaining)),
                 )
                 status = response.status_code
+                UPSTREAM.labels(upstream_endpoint(path), str(status)).inc()
             except (requests.ConnectionError, requests.Timeout) as exc:
+                UPSTREAM.labels(upstream_endpoint(path), type(exc).__name__).inc()
                 response, status = None, None
                 failure: SymblError = SymblUnavailable(
                     f"Could not reach Symbl ({type(exc).__name__}); try again shortly.", path=path

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from connector.metrics import TOKEN_REFRESHES
 from connector.store.base import Store
 from connector.symbl.credentials import Credential
 
@@ -132,6 +133,7 @@ class TokenProvider:
     def _generate_and_save(self, previous: CachedToken | None) -> str:
         token, expires_in = self._generate(self._credential)
         self.generations += 1
+        TOKEN_REFRESHES.inc()
         now = self._clock()
         same = previous is not None and previous.token == token
         cached = CachedToken(token, now + expires_in, refresh_time(now, expires_in, same))
