@@ -91,9 +91,7 @@ def analyze(conv: Conversation, messages: list[Message]) -> Analysis:
     if any(o.detect_entities for o in options):
         result.entities = entities.derive(messages, people, [e for o in options for e in o.entities])
     tracker_specs: dict[str, list[str]] = {}
-    for spec in [t for o in options for t in o.trackers] + (
-        trackers.SAVED_TRACKERS if any(o.enable_all_trackers for o in options) else []
-    ):
+    for spec in [t for o in options for t in o.trackers + o.saved_trackers]:
         tracker_specs.setdefault(spec["name"], []).extend(spec["vocabulary"])
     result.trackers = trackers.derive(messages, conv.id,
                                       [{"name": n, "vocabulary": v} for n, v in tracker_specs.items()],

@@ -9,7 +9,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Fields ``POST /_sandbox/config`` may change on a running sandbox.
 LIVE_FIELDS = frozenset(
-    {"job_seconds", "token_ttl_seconds", "max_concurrent_jobs", "latency_seconds", "part_latency", "send_webhooks"}
+    {"job_seconds", "token_ttl_seconds", "max_concurrent_jobs", "latency_seconds", "part_latency", "send_webhooks",
+     "management_latency_seconds"}
 )
 
 
@@ -29,6 +30,9 @@ class SandboxConfig(BaseSettings):
         default_factory=dict, description='per-part delay overriding latency_seconds, e.g. {"messages": 0.2}'
     )
     send_webhooks: bool = True
+    management_latency_seconds: float = Field(
+        0.05, ge=0, description="how long each Management API call holds the account's single call slot"
+    )
 
     def credentials(self) -> dict[str, str]:
         """Return every accepted appId -> appSecret pair."""

@@ -34,6 +34,7 @@ class SubmitOptions:
     entities: list[dict[str, Any]] = field(default_factory=list)
     trackers: list[dict[str, Any]] = field(default_factory=list)
     enable_all_trackers: bool = False
+    saved_trackers: list[dict[str, Any]] = field(default_factory=list)  # filled at submit when enabled
     enable_summary: bool = False
     webhook_url: str | None = None
     custom_vocabulary: list[str] = field(default_factory=list)

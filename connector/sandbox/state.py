@@ -21,6 +21,7 @@ from connector.sandbox.jobs import Job, JobBook, JobStatus
 from connector.sandbox.options import SubmitOptions
 from connector.sandbox.stats import Stats
 from connector.sandbox.tokens import TokenIssuer
+from connector.sandbox.tracker_book import TrackerBook
 from connector.sandbox.transcript import Message, Speaker
 
 #: Builds a job's messages: ``(conversation_id, time cursor, first message index) -> (messages, new cursor)``.
@@ -72,11 +73,12 @@ class SandboxState:
         self.faults = FaultBook()
         self.conversations: dict[str, Conversation] = {}
         self.jobs = JobBook()
+        self.saved_trackers = TrackerBook()  # the Management API's data
         self.pending_webhooks: list[Job] = []  # jobs whose status changes still have to be POSTed
         self.analysis_cache.clear()
 
     def reset(self) -> None:
-        """Forget every token, conversation, job, fault rule and counter (config stays)."""
+        """Forget every token, conversation, job, saved tracker, fault rule and counter (config stays)."""
         with self.lock:
             self._init()
 
@@ -116,6 +118,8 @@ class SandboxState:
                 conv = None
             if self.jobs.active(app_id, now) >= config.max_concurrent_jobs:
                 raise too_many_jobs(config.max_concurrent_jobs)
+            if options.enable_all_trackers:  # the saved set as it is at submit time
+                options.saved_trackers = self.saved_trackers.for_submit(app_id)
             if conv is None:
                 conv = Conversation(id=new_conversation_id(), app_id=app_id, name=options.name, created_at=now)
                 self.conversations[conv.id] = conv

@@ -1,5 +1,6 @@
-"""Trackers: inline ``trackers`` vocabulary (and, with ``enableAllTrackers``, a small saved set)
-matched case-insensitively in messages; Symbl's bare-array shape with message and insight refs."""
+"""Trackers: inline ``trackers`` vocabulary (and, with ``enableAllTrackers``, the account's saved
+trackers, see `tracker_book.py`) matched case-insensitively in messages; Symbl's bare-array shape
+with message and insight refs."""
 
 from __future__ import annotations
 
@@ -8,14 +9,6 @@ from typing import Any
 
 from connector.sandbox.ids import numeric_id
 from connector.sandbox.transcript import Message
-
-#: The account's "saved" trackers, used when a submit sets ``enableAllTrackers``.
-SAVED_TRACKERS: list[dict[str, Any]] = [
-    {"name": "Pricing", "vocabulary": ["price", "pricing", "cost", "discount", "budget", "quote", "expensive"]},
-    {"name": "Competitor Mention", "vocabulary": ["Gong", "Chorus", "Zendesk", "competitor", "cheaper deal"]},
-    {"name": "Next Steps", "vocabulary": ["next steps", "follow-up", "follow up", "send you", "schedule"]},
-    {"name": "Objection", "vocabulary": ["too expensive", "not sure", "a problem", "frustrating", "concern"]},
-]
 
 
 def _pattern(phrase: str) -> re.Pattern[str]:
