@@ -74,8 +74,9 @@ class Api:
         return self.session.get(f"{self.url}/v1/conversations/{conversation_id}/insights", params=params,
                                 headers=self.headers(), timeout=90)
 
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.session.get(f"{self.url}{path}", headers=self.headers(), timeout=30, **kwargs)
+    def get(self, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
+        return self.session.get(f"{self.url}{path}", headers={**self.headers(), **(headers or {})}, timeout=30,
+                                **kwargs)
 
 
 @pytest.fixture(scope="session")
