@@ -38,6 +38,15 @@ for suite in zapier_app n8n_nodes; do
   fi
 done
 
+step "dependency audit (pip-audit)"
+if audit_out="$(python -m pip_audit --progress-spinner off --skip-editable 2>&1)"; then
+  echo "$audit_out" | tail -3
+elif echo "$audit_out" | grep -q "could not be audited"; then
+  echo "pip-audit could not reach a vulnerability service from this machine; audit not performed."
+else
+  echo "$audit_out"; failed+=("pip-audit")
+fi
+
 step "summary"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED: ${failed[*]}"
