@@ -39,10 +39,11 @@ for suite in zapier_app n8n_nodes; do
 done
 
 step "dependency audit (pip-audit)"
-if audit_out="$(python -m pip_audit --progress-spinner off --skip-editable 2>&1)"; then
-  echo "$audit_out" | tail -3
-elif echo "$audit_out" | grep -q "could not be audited"; then
+audit_out="$(python -m pip_audit --progress-spinner off --skip-editable 2>&1)"; audit_rc=$?
+if echo "$audit_out" | grep -q "could not be audited"; then
   echo "pip-audit could not reach a vulnerability service from this machine; audit not performed."
+elif [ "$audit_rc" = 0 ]; then
+  echo "$audit_out" | tail -3
 else
   echo "$audit_out"; failed+=("pip-audit")
 fi
