@@ -81,3 +81,44 @@ def test_waiting_callers_share_one_poll_stream(api, sandbox):
     assert answers == ["completed"] * 10
     calls = sandbox.stats()["status_calls"].get(accepted["job_id"], 0)
     assert 1 <= calls <= 15  # one stream (~10 polls for a 2 s job), not ten
+
+
+def test_read_timeouts_are_retried(sandbox, tmp_path):
+    from connector.app import create_app, describe
+    from connector.config import Settings
+    from tests.facade.conftest import API_KEY
+    from tests.servers import serve
+
+    settings = Settings(SYMBL_BASE_URL=sandbox.url, CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
+                        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db", SYMBL_READ_TIMEOUT_SECONDS=0.5,
+                        CONNECTOR_LOG_LEVEL="CRITICAL")
+    app = create_app(settings)
+    try:
+        with serve(app) as url:
+            from tests.facade.conftest import Api
+
+            sandbox.faults({"method": "GET", "path": "/v1/conversations/*/summary", "delay_seconds": 1.5, "times": 1})
+            answer = Api(url).submit({"transcript": TRANSCRIPT, "wait": 20})
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["summary"] and answer.json()["warnings"] == []
+    finally:
+        describe(app).close()
+
+
+def test_lost_webhooks_fall_back_to_polling(sandbox, tmp_path):
+    from connector.app import create_app, describe
+    from connector.config import Settings
+    from tests.facade.conftest import API_KEY, Api
+    from tests.servers import serve
+
+    sandbox.configure(send_webhooks=False)  # Symbl's webhooks never arrive
+    settings = Settings(SYMBL_BASE_URL=sandbox.url, CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
+                        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db",
+                        CONNECTOR_PUBLIC_URL="http://127.0.0.1:9", CONNECTOR_LOG_LEVEL="CRITICAL")
+    app = create_app(settings)
+    try:
+        with serve(app) as url:
+            assert Api(url).submit({"transcript": TRANSCRIPT, "wait": 20}).status_code == 200
+    finally:
+        describe(app).close()
+        sandbox.configure(send_webhooks=True)
