@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, RootModel, TypeAdapter, ValidationError
 
 from connector.api.auth import current_caller
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
@@ -58,6 +58,10 @@ class TrackerOut(_Strict):
 
 class TrackerList(_Strict):
     trackers: list[TrackerOut]
+
+
+class TrackersCreated(RootModel[TrackerOut | TrackerList]):
+    """The created tracker (one sent) or ``{"trackers": [...]}`` (a list sent)."""
 
 
 class TrackerDeleted(_Strict):
@@ -216,7 +220,7 @@ def get_tracker(path: TrackerPath) -> Response:
     return jsonify(_out(_run(lambda: service().get(current_caller().credential, path.tracker_id))))
 
 
-@bp.post("/trackers", summary="Create saved trackers", responses={201: TrackerOut, 409: ErrorResponse},
+@bp.post("/trackers", summary="Create saved trackers", responses={201: TrackersCreated, 409: ErrorResponse},
          openapi_extensions=_body_doc({"oneOf": [_inline(TrackerIn),
                                                  {"type": "array", "items": _inline(TrackerIn), "minItems": 1}]}))
 def create_trackers() -> Response:
