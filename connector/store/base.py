@@ -103,7 +103,7 @@ class Store(Protocol):
         """Insert or replace a submission, durably, before returning."""
 
     def get_submission(self, job_id: str) -> Submission | None:
-        """Return the submission of a job."""
+        """Return the submission of a job (following a queued ID's alias to the dispatched job)."""
 
     def latest_submission(self, conversation_id: str) -> Submission | None:
         """Return the newest submission (by created_at) of a conversation."""
@@ -121,6 +121,22 @@ class Store(Protocol):
 
     def pending_submissions(self, limit: int = 500) -> list[Submission]:
         """Return submissions whose status is not terminal (completed/failed), oldest first."""
+
+    # -- the queue of work not yet sent to Symbl (status ``queued``) -------------------------
+    def put_submissions(self, subs: list[Submission]) -> None:
+        """Insert or replace many submissions in one durable step (a batch's queued items)."""
+
+    def queued_submissions(self, limit: int = 1000) -> list[Submission]:
+        """Return submissions whose status is ``queued``, oldest first (by created_at, then job_id)."""
+
+    def count_in_flight(self, credential_id: str) -> int:
+        """The number of submissions of a Symbl credential that are at Symbl and not finished
+        (status ``scheduled`` or ``in_progress``)."""
+
+    def dispatch_submission(self, queued_id: str, sub: Submission) -> bool:
+        """Atomically replace the queued submission ``queued_id`` by ``sub`` (the job Symbl accepted)
+        and make ``queued_id`` an alias of ``sub.job_id``: from then on ``get_submission(queued_id)``
+        returns ``sub``'s record. False (and nothing written) unless ``queued_id`` is still ``queued``."""
 
     def set_status(self, job_id: str, status: JobStatus) -> bool:
         """Record a non-terminal status change; a no-op (False) if the job is already terminal."""

@@ -4,7 +4,9 @@ Layout (every key starts with the prefix, ``connector:`` by default):
 
 - ``kv:<key>``: a string with a TTL (token cache, idempotency keys, leases);
 - ``sub:<job_id>``: a hash per submission; ``subs:key:<api_key_id>`` and ``subs:conv:<conversation_id>``
-  are sorted sets of job IDs by created_at; ``subs:pending`` holds the non-terminal ones;
+  are sorted sets of job IDs by created_at; ``subs:pending`` holds the non-terminal ones (the
+  queue and the in-flight count are scans of it); ``alias:<queued_id>`` names the job a queued
+  submission became;
 - ``hook:<id>``: a hash per subscription; ``hooks:key:<api_key_id>`` a sorted set by created_at;
 - ``event:<id>``: a hash per outbox event; ``outbox:pending`` is a sorted set by next attempt time,
   ``outbox:delivered`` and ``outbox:dead`` hold the others;
@@ -67,6 +69,27 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 5))
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 if ARGV[3] == '1' then redis.call('ZREM', KEYS[2], ARGV[1]) else redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1]) end
+return 1
+"""
+
+# KEYS: queued sub, pending, new sub, new key index, new conversation index, alias.
+# ARGV: queued_id, job_id, created_at, terminal?, prefix, fields...
+_DISPATCH = """
+if redis.call('HGET', KEYS[1], 'status') ~= 'queued' then return 0 end
+local q = redis.call('HMGET', KEYS[1], 'api_key_id', 'conversation_id')
+redis.call('ZREM', ARGV[5] .. 'subs:key:' .. q[1], ARGV[1])
+redis.call('ZREM', ARGV[5] .. 'subs:conv:' .. q[2], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[1])
+local old = redis.call('HMGET', KEYS[3], 'api_key_id', 'conversation_id')
+if old[1] then redis.call('ZREM', ARGV[5] .. 'subs:key:' .. old[1], ARGV[2]) end
+if old[2] then redis.call('ZREM', ARGV[5] .. 'subs:conv:' .. old[2], ARGV[2]) end
+redis.call('DEL', KEYS[3])
+redis.call('HSET', KEYS[3], unpack(ARGV, 6))
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[2])
+redis.call('ZADD', KEYS[5], ARGV[3], ARGV[2])
+if ARGV[4] == '1' then redis.call('ZREM', KEYS[2], ARGV[2]) else redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2]) end
+redis.call('SET', KEYS[6], ARGV[2])
 return 1
 """
 
@@ -170,6 +193,7 @@ class RedisStore:
         reg = self._client.register_script
         self._put_submission = reg(_PUT_SUBMISSION)
         self._set_status = reg(_SET_STATUS)
+        self._dispatch_script = reg(_DISPATCH)
         self._finish = reg(_FINISH)
         self._update_event = reg(_UPDATE_EVENT)
         self._add_hook = reg(_ADD_HOOK)
@@ -229,6 +253,61 @@ class RedisStore:
     @_translated
     def put_submission(self, sub: Submission) -> None:
         """Insert or replace a submission before returning (durable as Redis is configured)."""
+        self._put_submission(**self._put_call(sub))
+
+    @_translated
+    def put_submissions(self, subs: list[Submission]) -> None:
+        """Insert or replace many submissions in one pipelined round trip."""
+        pipe = self._client.pipeline(transaction=True)
+        for sub in subs:
+            self._put_submission(**self._put_call(sub), client=pipe)
+        pipe.execute()
+
+    @_translated
+    def queued_submissions(self, limit: int = 1000) -> list[Submission]:
+        """Return submissions whose status is ``queued``, oldest first (a scan of the pending set)."""
+        found: list[str] = []
+        for job_id, fields in self._pending_fields("status"):
+            if fields[0] == "queued":
+                found.append(job_id)
+                if len(found) >= limit:
+                    break
+        return self._submissions(found)
+
+    @_translated
+    def count_in_flight(self, credential_id: str) -> int:
+        """The credential's submissions at Symbl and not finished (a scan of the pending set)."""
+        return sum(
+            1 for _, (status, cred) in self._pending_fields("status", "credential_id")
+            if cred == credential_id and status in ("scheduled", "in_progress")
+        )
+
+    @_translated
+    def dispatch_submission(self, queued_id: str, sub: Submission) -> bool:
+        """Replace the queued submission by the dispatched one and alias its ID, in one script."""
+        call = self._put_call(sub)
+        keys = [self._k("sub", queued_id), self._k("subs", "pending"), *call["keys"][0:1], *call["keys"][2:4],
+                self._k("alias", queued_id)]
+        fields = call["args"][4:]
+        args = [queued_id, sub.job_id, repr(sub.created_at), call["args"][2], self.prefix, *fields]
+        return self._dispatch_script(keys=keys, args=args) == 1
+
+    def _pending_fields(self, *names: str) -> Iterable[tuple[str, list[str | None]]]:
+        """(job_id, [field values]) of every pending submission, oldest first, in pages."""
+        start = 0
+        while True:
+            ids = self._client.zrange(self._k("subs", "pending"), start, start + _PAGE * 5 - 1)
+            if not ids:
+                return
+            pipe = self._client.pipeline(transaction=False)
+            for job_id in ids:  # type: ignore[union-attr]
+                pipe.hmget(self._k("sub", job_id), list(names))
+            yield from zip(ids, pipe.execute(), strict=True)  # type: ignore[arg-type]
+            if len(ids) < _PAGE * 5:  # type: ignore[arg-type]
+                return
+            start += _PAGE * 5
+
+    def _put_call(self, sub: Submission) -> dict[str, Any]:
         fields: dict[str, str] = {
             "job_id": sub.job_id, "conversation_id": sub.conversation_id, "api_key_id": sub.api_key_id,
             "credential_id": sub.credential_id, "status": sub.status, "kind": sub.kind, "name": sub.name,
@@ -241,12 +320,15 @@ class RedisStore:
         keys = [self._k("sub", sub.job_id), self._k("subs", "pending"), self._k("subs", "key", sub.api_key_id),
                 self._k("subs", "conv", sub.conversation_id)]  # fmt: skip
         terminal = "1" if sub.status in TERMINAL_STATUSES else "0"
-        self._put_submission(keys=keys, args=[sub.job_id, repr(sub.created_at), terminal, self.prefix, *_flat(fields)])
+        return {"keys": keys, "args": [sub.job_id, repr(sub.created_at), terminal, self.prefix, *_flat(fields)]}
 
     @_translated
     def get_submission(self, job_id: str) -> Submission | None:
-        """Return the submission of a job."""
+        """Return the submission of a job (following a queued ID's alias to the dispatched job)."""
         found = self._submissions([job_id])
+        if not found:
+            target = self._client.get(self._k("alias", job_id))
+            found = self._submissions([target]) if target else []  # type: ignore[list-item]
         return found[0] if found else None
 
     @_translated

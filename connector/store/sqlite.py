@@ -84,6 +84,13 @@ CREATE TABLE IF NOT EXISTS outbox (
     last_error TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS submissions_queued ON submissions (created_at, job_id) WHERE status = 'queued';
+CREATE INDEX IF NOT EXISTS submissions_in_flight ON submissions (credential_id)
+    WHERE status IN ('scheduled', 'in_progress');
+CREATE TABLE IF NOT EXISTS aliases (
+    alias TEXT PRIMARY KEY,
+    job_id TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS notifications (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     job_id TEXT NOT NULL,
@@ -240,17 +247,15 @@ class SqliteStore:
     # -- submissions -----------------------------------------------------------------
     def put_submission(self, sub: Submission) -> None:
         """Insert or replace a submission, durably, before returning."""
-        row = (
-            sub.job_id, sub.conversation_id, sub.api_key_id, sub.credential_id, sub.status, sub.kind, sub.name,
-            _dumps(sub.options), sub.callback_url, _dumps(sub.error) if sub.error is not None else None,
-            sub.created_at, sub.updated_at,
-        )  # fmt: skip
+        row = _submission_row(sub)
         with self._conn() as conn:
             conn.execute(f"INSERT OR REPLACE INTO submissions ({_SUBMISSION_COLUMNS}) VALUES ({_marks(12)})", row)
 
     def get_submission(self, job_id: str) -> Submission | None:
-        """Return the submission of a job."""
-        return self._one_submission("WHERE job_id = ?", (job_id,))
+        """Return the submission of a job (following a queued ID's alias to the dispatched job)."""
+        return self._one_submission(
+            "WHERE job_id = ? OR job_id = (SELECT job_id FROM aliases WHERE alias = ?) LIMIT 1", (job_id, job_id)
+        )
 
     def latest_submission(self, conversation_id: str) -> Submission | None:
         """Return the newest submission (by created_at) of a conversation."""
@@ -286,6 +291,38 @@ class SqliteStore:
         return self._submissions(
             "WHERE status NOT IN ('completed', 'failed') ORDER BY created_at, job_id LIMIT ?", (max(0, limit),)
         )
+
+    def put_submissions(self, subs: list[Submission]) -> None:
+        """Insert or replace many submissions in one durable transaction."""
+        with self._tx() as conn:
+            conn.executemany(
+                f"INSERT OR REPLACE INTO submissions ({_SUBMISSION_COLUMNS}) VALUES ({_marks(12)})",
+                [_submission_row(sub) for sub in subs],
+            )
+
+    def queued_submissions(self, limit: int = 1000) -> list[Submission]:
+        """Return submissions whose status is ``queued``, oldest first."""
+        return self._submissions("WHERE status = 'queued' ORDER BY created_at, job_id LIMIT ?", (max(0, limit),))
+
+    def count_in_flight(self, credential_id: str) -> int:
+        """The credential's submissions at Symbl and not finished (scheduled or in_progress)."""
+        with self._conn() as conn:
+            row = conn.execute(
+                "SELECT COUNT(*) FROM submissions WHERE credential_id = ? AND status IN ('scheduled', 'in_progress')",
+                (credential_id,),
+            ).fetchone()
+        return int(row[0])
+
+    def dispatch_submission(self, queued_id: str, sub: Submission) -> bool:
+        """Replace the queued submission by the dispatched one and alias its ID, in one transaction."""
+        with self._tx() as conn:
+            gone = conn.execute("DELETE FROM submissions WHERE job_id = ? AND status = 'queued'", (queued_id,))
+            if gone.rowcount != 1:
+                return False
+            conn.execute(f"INSERT OR REPLACE INTO submissions ({_SUBMISSION_COLUMNS}) VALUES ({_marks(12)})",
+                         _submission_row(sub))
+            conn.execute("INSERT OR REPLACE INTO aliases (alias, job_id) VALUES (?, ?)", (queued_id, sub.job_id))
+            return True
 
     def set_status(self, job_id: str, status: JobStatus) -> bool:
         """Record a non-terminal status change; a no-op (False) if the job is already terminal."""
@@ -465,6 +502,14 @@ def _marks(n: int) -> str:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
+
+
+def _submission_row(sub: Submission) -> tuple[Any, ...]:
+    return (
+        sub.job_id, sub.conversation_id, sub.api_key_id, sub.credential_id, sub.status, sub.kind, sub.name,
+        _dumps(sub.options), sub.callback_url, _dumps(sub.error) if sub.error is not None else None,
+        sub.created_at, sub.updated_at,
+    )  # fmt: skip
 
 
 def _submission(row: tuple[Any, ...]) -> Submission:

@@ -345,3 +345,69 @@ def test_a_failing_handler_does_not_stop_the_others(store: Store) -> None:
     assert inbox.wait_for("job-2") is not None
     for stop in stops:
         stop()
+
+
+# -- the queue (status queued), in-flight counts, dispatch aliases -------------------------------
+def test_put_submissions_writes_all(store: Store) -> None:
+    store.put_submissions([sub(f"q{i}", status="queued", conversation_id="", created_at=T0 + i) for i in range(5)])
+    assert [s.job_id for s in store.queued_submissions()] == ["q0", "q1", "q2", "q3", "q4"]
+    store.put_submissions([])
+
+
+def test_queued_submissions_oldest_first_only_queued(store: Store) -> None:
+    store.put_submission(sub("q2", status="queued", created_at=T0 + 2))
+    store.put_submission(sub("q1", status="queued", created_at=T0 + 1))
+    store.put_submission(sub("s1", status="scheduled", created_at=T0))
+    store.put_submission(sub("c1", status="completed", created_at=T0))
+    assert [s.job_id for s in store.queued_submissions()] == ["q1", "q2"]
+    assert [s.job_id for s in store.queued_submissions(limit=1)] == ["q1"]
+
+
+def test_count_in_flight_per_credential(store: Store) -> None:
+    store.put_submission(sub("a", status="scheduled"))
+    store.put_submission(sub("b", status="in_progress"))
+    store.put_submission(sub("c", status="queued"))
+    store.put_submission(sub("d", status="completed"))
+    store.put_submission(sub("e", status="scheduled", credential_id="cred_2"))
+    assert store.count_in_flight("cred_1") == 2
+    assert store.count_in_flight("cred_2") == 1
+    assert store.count_in_flight("cred_3") == 0
+    store.finish_submission("a", "completed", None, [])
+    assert store.count_in_flight("cred_1") == 1
+
+
+def test_dispatch_replaces_the_queued_record_and_aliases_its_id(store: Store) -> None:
+    store.put_submission(sub("q1", status="queued", conversation_id="", name="n", created_at=T0))
+    real = sub("job-1", status="scheduled", conversation_id="conv-1", name="n", created_at=T0 + 5)
+    assert store.dispatch_submission("q1", real)
+    assert store.get_submission("q1") == real
+    assert store.get_submission("job-1") == real
+    assert store.queued_submissions() == []
+    assert [s.job_id for s in store.pending_submissions()] == ["job-1"]
+    assert [s.job_id for s in store.list_submissions("key_a")] == ["job-1"]
+    assert store.latest_submission("conv-1") == real
+    assert store.latest_submission("") is None
+    assert store.count_in_flight("cred_1") == 1
+    # a second dispatch of the same queued ID (another worker) writes nothing
+    assert not store.dispatch_submission("q1", sub("job-2", status="scheduled"))
+    assert store.get_submission("job-2") is None
+
+
+def test_dispatch_of_a_cancelled_item_is_refused(store: Store) -> None:
+    store.put_submission(sub("q1", status="queued"))
+    assert store.finish_submission("q1", "failed", {"code": "cancelled", "message": "x"}, [])
+    assert not store.dispatch_submission("q1", sub("job-1", status="scheduled"))
+    assert store.get_submission("job-1") is None
+    got = store.get_submission("q1")
+    assert got is not None and got.status == "failed"
+
+
+def test_concurrent_dispatch_of_one_queued_item_wins_once(open_stores: Callable[[], Store]) -> None:
+    first = open_stores()
+    first.put_submission(sub("q1", status="queued"))
+    stores = [open_stores() for _ in range(4)]
+    results = race(8, lambda i: stores[i % 4].dispatch_submission("q1", sub(f"job-{i}", status="scheduled")))
+    assert results.count(True) == 1
+    winner = results.index(True)
+    got = first.get_submission("q1")
+    assert got is not None and got.job_id == f"job-{winner}"
