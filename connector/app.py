@@ -22,6 +22,8 @@ from connector.jobs.delivery import OutboxSender
 from connector.jobs.finish import Finisher
 from connector.jobs.submit import Submitter
 from connector.jobs.tracker import JobTracker
+from connector.queue.dispatch import Dispatcher
+from connector.queue.slots import Slots
 from connector.store import open_store
 from connector.store.base import Store, Submission
 from connector.symbl.client import SymblClient
@@ -48,6 +50,7 @@ class Facade:
     default_credential: Credential
     key_hashes: list[str]
     credentials: dict[str, Credential] = field(default_factory=dict)
+    dispatcher: Dispatcher | None = None
     _webhook_secret: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -83,6 +86,8 @@ class Facade:
         return f"{self.settings.public_url.rstrip('/')}/v1/symbl/webhook/{self.webhook_secret()}"
 
     def close(self) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
         self.tracker.stop()
         self.sender.stop()
         self.store.close()
@@ -118,9 +123,14 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
     sender = OutboxSender(store, callback_secret=settings.callback_secret.get_secret_value(),
                           allowlist=settings.callback_allowlist, retry_hours=settings.callback_retry_hours,
                           first_retry_seconds=settings.callback_first_retry_seconds)
+    slots = Slots(store, settings.max_concurrent_jobs)
+    submitter = Submitter(client, store, webhook_url=lambda: holder["f"].webhook_url(), slots=slots,
+                          on_queued=lambda: holder["f"].dispatcher.wake())  # type: ignore[union-attr]
+    dispatcher = Dispatcher(store, slots, submitter, credential_by_id=lambda cid: holder["f"].credentials.get(cid),
+                            track=tracker.track, fail=lambda sub, error: finisher(sub, "failed", error))
     result = Facade(
-        settings=settings, store=store, client=client, tracker=tracker,
-        submitter=Submitter(client, store, webhook_url=lambda: holder["f"].webhook_url()),
+        settings=settings, store=store, client=client, tracker=tracker, dispatcher=dispatcher,
+        submitter=submitter,
         insights=insights, sender=sender, default_credential=default,
         key_hashes=configured_hashes(settings.api_keys),
     )
@@ -158,6 +168,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
     if start_background if start_background is not None else settings.background:
         the_facade.tracker.start()
         the_facade.sender.start()
+        the_facade.dispatcher.start()  # type: ignore[union-attr]
     log.info(
         "facade ready",
         extra={"mode": the_facade.mode, "symbl_base_url": settings.base_url, "store": settings.store_url.split("://")[0]},

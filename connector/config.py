@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     symbl_base_url: str = Field("https://api.symbl.ai", alias="SYMBL_BASE_URL")
     symbl_connect_timeout: float = Field(5.0, alias="SYMBL_CONNECT_TIMEOUT_SECONDS")
     symbl_read_timeout: float = Field(30.0, alias="SYMBL_READ_TIMEOUT_SECONDS")
+    max_concurrent_jobs: int = Field(0, alias="SYMBL_MAX_CONCURRENT_JOBS", ge=0)
+    """Jobs in flight at Symbl per Symbl credential, across all workers and instances (0: unlimited)."""
 
     # the facade
     api_keys: CommaList = Field(default_factory=list, alias="CONNECTOR_API_KEYS")

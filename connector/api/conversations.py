@@ -25,7 +25,8 @@ from connector.insights.contract import FlatInsights
 from connector.insights.service import links_for
 from connector.jobs.finish import failure_error
 from connector.jobs.options import ConversationInput
-from connector.jobs.submit import IdempotencyConflict, IdempotencyInProgress, RecordFailed, Upload
+from connector.jobs.submit import IdempotencyConflict, IdempotencyInProgress, RecordFailed, SymblBusy, Upload
+from connector.queue.dispatch import await_dispatch
 from connector.store.base import Submission
 from connector.symbl.errors import SymblError, SymblNotFound
 
@@ -70,7 +71,8 @@ def job_failed(sub: Submission) -> ApiError:
 def insights_answer(sub: Submission, deadline: float, include: list[str] | None, fmt: str = "flat") -> Response:
     """Wait for ``sub`` until ``deadline``; answer the insights, 202, or job_failed."""
     the = facade()
-    status = the.tracker.wait(sub, deadline - time.monotonic())
+    sub = await_dispatch(the.store, sub, deadline)
+    status = "queued" if sub.status == "queued" else the.tracker.wait(sub, deadline - time.monotonic())
     if status == "failed":
         raise job_failed(the.store.get_submission(sub.job_id) or sub)
     if status != "completed":
@@ -151,6 +153,11 @@ def submit(conversation_id: str | None) -> Response:
                        "Symbl accepted the job but the facade could not record it; keep these IDs and poll "
                        "GET /v1/jobs/{job_id} later.",
                        {"conversation_id": exc.conversation_id, "job_id": exc.job_id}, {"Retry-After": "5"}) from None
+    except SymblBusy:
+        raise ApiError(429, "symbl_busy",
+                       "Every concurrent Symbl job of this account is in use and a file upload cannot be queued; "
+                       "retry after a few seconds, or submit a recording URL (which waits in the queue).",
+                       headers={"Retry-After": "10"}) from None
     except SymblNotFound:
         raise ApiError(404, "conversation_not_found", "Symbl does not know this conversation ID.") from None
     except SymblError as exc:

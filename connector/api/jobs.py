@@ -13,6 +13,7 @@ from connector.api.errors import ApiError, ErrorResponse
 from connector.api.models import JobError, JobInfo, JobPath, WaitQuery, dump
 from connector.app import facade
 from connector.insights.service import links_for
+from connector.queue.dispatch import await_dispatch
 
 bp = APIBlueprint(
     "jobs", __name__, url_prefix="/v1", abp_tags=[Tag(name="jobs")], abp_security=[{"bearer": []}],
@@ -28,7 +29,8 @@ def get_job(path: JobPath, query: WaitQuery) -> Response:
     sub = the.store.get_submission(path.job_id)
     if sub is None or sub.api_key_id != current_caller().key_id:
         raise ApiError(404, "job_not_found", "No job with this ID was submitted with your key.")
-    status = the.tracker.wait(sub, deadline - time.monotonic())
+    sub = await_dispatch(the.store, sub, deadline)
+    status = "queued" if sub.status == "queued" else the.tracker.wait(sub, deadline - time.monotonic())
     error = None
     if status == "failed":
         recorded = the.store.get_submission(sub.job_id) or sub

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from connector.insights.service import InsightsService
-from connector.store.base import OutboxEvent, Store, Submission
+from connector.store.base import OutboxEvent, Store, StoreUnavailable, Submission
 from connector.symbl.credentials import Credential
 
 EVENT_COMPLETED = "conversation.completed"
 EVENT_FAILED = "conversation.failed"
+SLOT_FREED = "slot-freed"
 
 
 def failure_error(sub: Submission) -> dict[str, Any]:
@@ -47,14 +48,15 @@ class Finisher:
         self._default_base_url = default_base_url
         self._clock = clock
 
-    def __call__(self, sub: Submission, status: str) -> bool:
-        """Finish ``sub`` with ``status``; True if this call made the transition."""
+    def __call__(self, sub: Submission, status: str, error: dict[str, Any] | None = None) -> bool:
+        """Finish ``sub`` with ``status`` (and ``error``, for a failure other than the job's own);
+        True if this call made the transition."""
         current = self._store.get_submission(sub.job_id)
         if current is None or current.status in ("completed", "failed"):
             return False
         event = EVENT_COMPLETED if status == "completed" else EVENT_FAILED
         targets = self._targets(current, event)
-        error = failure_error(current) if status == "failed" else None
+        error = (error or failure_error(current)) if status == "failed" else None
         events: list[OutboxEvent] = []
         if targets:
             body = self._body(current, status, error)
@@ -68,7 +70,13 @@ class Finisher:
                         payload=payload, next_attempt_at=now, created_at=now,
                     )
                 )
-        return self._store.finish_submission(sub.job_id, status, error, events)  # type: ignore[arg-type]
+        done = self._store.finish_submission(sub.job_id, status, error, events)  # type: ignore[arg-type]
+        if done:
+            try:
+                self._store.publish("", SLOT_FREED)  # wakes the queue dispatchers of every process
+            except StoreUnavailable:
+                pass  # they also look every half second
+        return done
 
     def _targets(self, sub: Submission, event: str) -> list[tuple[str, str, str | None]]:
         targets: list[tuple[str, str, str | None]] = []

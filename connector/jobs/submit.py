@@ -2,7 +2,12 @@
 
 An ``Idempotency-Key`` is claimed in the store before Symbl is called, so concurrent duplicates
 (in any worker or instance) wait for the first one and get its submission: never a second job.
-If Symbl accepted the job but the record cannot be written, the error carries the IDs."""
+If Symbl accepted the job but the record cannot be written, the error carries the IDs.
+
+With SYMBL_MAX_CONCURRENT_JOBS set, a submit first reserves a concurrency slot of its Symbl
+credential (connector/queue/slots.py). With none free, or on Symbl's 429, JSON work is recorded
+``queued`` (the dispatcher sends it later, connector/queue/dispatch.py) and the caller gets its
+facade ID; a file upload waits briefly for a slot, then gets `SymblBusy` (it cannot be stored)."""
 
 from __future__ import annotations
 
@@ -12,16 +17,24 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from connector.jobs.options import ConversationInput
 from connector.store.base import Store, StoreUnavailable, Submission
 from connector.symbl import payloads
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
+from connector.symbl.errors import SymblRateLimited
+
+if TYPE_CHECKING:
+    from connector.queue.slots import Slots
 
 IDEMPOTENCY_TTL = 24 * 3600.0
 IDEMPOTENCY_WAIT = 60.0
+UPLOAD_SLOT_WAIT = 5.0
+"""Seconds a file upload waits for a concurrency slot before 429 symbl_busy (uploads cannot be queued)."""
+FAST_PATH_SECONDS = 10.0
+"""With a concurrency limit, how long a direct submit retries Symbl's 429 before queueing instead."""
 
 
 @dataclass
@@ -39,6 +52,11 @@ class IdempotencyConflict(Exception):
 
 class IdempotencyInProgress(Exception):
     """The first request with this key is still running."""
+
+
+class SymblBusy(Exception):
+    """Every concurrency slot of the credential is taken and this submit cannot be queued (a file
+    upload is streamed, not stored): the API answers 429 symbl_busy with Retry-After."""
 
 
 class RecordFailed(Exception):
@@ -71,12 +89,16 @@ class Submitter:
         webhook_url: Callable[[], str | None],
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        slots: Slots | None = None,
+        on_queued: Callable[[], None] | None = None,
     ) -> None:
         self._client = client
         self._store = store
         self._webhook_url = webhook_url
         self._clock = clock
         self._sleep = sleep
+        self.slots = slots
+        self._on_queued = on_queued
 
     def submit(
         self,
@@ -135,6 +157,100 @@ class Submitter:
         conversation_id: str | None,
         upload: Upload | None,
     ) -> Submission:
+        """Send now when a concurrency slot is free (or there is no limit); else queue it."""
+        slots = self.slots
+        if slots is None or not slots.enabled:
+            return self._record(self.send(request, api_key_id, credential, deadline, base_url, conversation_id, upload))
+        rid = slots.reserve_one(credential.id, wait=UPLOAD_SLOT_WAIT if upload is not None else 0.0)
+        if rid is None:
+            if upload is not None:
+                raise SymblBusy()
+            return self.enqueue(request, api_key_id, credential, base_url, conversation_id)
+        try:
+            try:
+                sub = self.send(request, api_key_id, credential, min(deadline, time.monotonic() + FAST_PATH_SECONDS),
+                                base_url, conversation_id, upload)
+            except SymblRateLimited:
+                if upload is not None:
+                    raise SymblBusy() from None
+                return self.enqueue(request, api_key_id, credential, base_url, conversation_id)
+            return self._record(sub)
+        finally:
+            slots.release(credential.id, rid)
+
+    def enqueue(
+        self,
+        request: ConversationInput,
+        api_key_id: str,
+        credential: Credential,
+        base_url: str,
+        conversation_id: str | None,
+        *,
+        extra: dict[str, Any] | None = None,
+        write: bool = True,
+    ) -> Submission:
+        """Record a ``queued`` submission (sent by the dispatcher when a slot frees); its ID is a
+        facade ID (``queued-<uuid>``) that keeps working once the job is at Symbl."""
+        now = self._clock()
+        sub = Submission(
+            job_id=f"queued-{uuid.uuid4()}",
+            conversation_id=conversation_id or "",
+            api_key_id=api_key_id,
+            credential_id=credential.id,
+            status="queued",
+            kind="append" if conversation_id else "submit",
+            name=request.name or "",
+            options={
+                **self._options(request, base_url, None),
+                "request": request.model_dump(mode="json", exclude={"wait"}),
+                "append_to": conversation_id or "",
+                **(extra or {}),
+            },
+            callback_url=request.callback_url,
+            created_at=now,
+            updated_at=now,
+        )
+        if write:
+            self._store.put_submission(sub)
+            self.queued()
+        return sub
+
+    def queued(self) -> None:
+        """Tell the dispatchers (this process now, the others through the store) that work was queued."""
+        if self._on_queued is not None:
+            self._on_queued()
+        try:
+            self._store.publish("", "queued")
+        except StoreUnavailable:
+            pass
+
+    @staticmethod
+    def _options(request: ConversationInput, base_url: str, upload: Upload | None) -> dict[str, Any]:
+        return {
+            "include": request.include,
+            "language": request.language or "",
+            "base_url": base_url,
+            "input": "file" if upload else ("url" if request.url else "text"),
+        }
+
+    def _record(self, sub: Submission) -> Submission:
+        try:
+            self._store.put_submission(sub)
+        except StoreUnavailable as exc:
+            raise RecordFailed(sub.conversation_id, sub.job_id) from exc
+        return sub
+
+    def send(
+        self,
+        request: ConversationInput,
+        api_key_id: str,
+        credential: Credential,
+        deadline: float,
+        base_url: str,
+        conversation_id: str | None,
+        upload: Upload | None = None,
+    ) -> Submission:
+        """Call Symbl and return the (unrecorded) submission of the job it accepted."""
         webhook = self._webhook_url()
         suffix = f"/{conversation_id}" if conversation_id else ""
         method = "PUT" if conversation_id else "POST"
@@ -166,18 +282,9 @@ class Submitter:
             status="scheduled",
             kind="append" if conversation_id else "submit",
             name=request.name or "",
-            options={
-                "include": request.include,
-                "language": request.language or "",
-                "base_url": base_url,
-                "input": "file" if upload else ("url" if request.url else "text"),
-            },
+            options=self._options(request, base_url, upload),
             callback_url=request.callback_url,
             created_at=now,
             updated_at=now,
         )
-        try:
-            self._store.put_submission(sub)
-        except StoreUnavailable as exc:
-            raise RecordFailed(conversation, job) from exc
         return sub

@@ -32,6 +32,8 @@ from connector.symbl.errors import SymblError, SymblNotFound
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 2.0
+SWEEP_LIMIT = 20000
+"""Pending submissions read per sweep (queued ones are among them but are the dispatcher's)."""
 TICK_SECONDS = 0.05
 LEASE_MIN_TTL = 10.0
 WEBHOOK_SEEN_KEY = "webhook-seen"
@@ -119,7 +121,7 @@ class JobTracker:
             if tracked is None:
                 tracked = Tracked(sub=sub, status=sub.status)
                 self._jobs[sub.job_id] = tracked
-                if not tracked.done:
+                if not tracked.done and sub.status != "queued":  # a queued ID is not a Symbl job: never polled
                     self._schedule(tracked, self._clock() + self._interval(sub))
         return tracked
 
@@ -251,7 +253,7 @@ class JobTracker:
         while not self._stop.wait(SWEEP_SECONDS):
             try:
                 self._webhooks_active = self._store.kv_get(WEBHOOK_SEEN_KEY) is not None
-                for sub in self._store.pending_submissions():
+                for sub in self._store.pending_submissions(limit=SWEEP_LIMIT):
                     if sub.status == "queued":
                         continue
                     self.track(sub)
