@@ -172,3 +172,18 @@ def test_batches_are_private_and_validated(api: Api, facade_url: str):
     assert fields[0] == "items[0]" and fields[1].startswith("items[1]")
     assert api.session.post(f"{api.url}/v1/batches", json={"items": []}, headers=api.headers(),
                             timeout=30).status_code == 400
+
+
+def test_a_file_upload_waits_briefly_then_gets_symbl_busy(api: Api, sandbox: Sandbox, monkeypatch):
+    import connector.jobs.submit as submit_module
+
+    monkeypatch.setattr(submit_module, "UPLOAD_SLOT_WAIT", 0.3)
+    sandbox.configure(job_seconds=5.0)
+    for i in range(LIMIT):
+        assert api.submit({"transcript": f"Alice: long call {i}.", "wait": 0}).status_code == 202
+    answer = api.session.post(f"{api.url}/v1/conversations", data=b"RIFF....WAVEfmt " + b"\0" * 2000,
+                              headers={**api.headers(), "Content-Type": "audio/wav"}, timeout=30)
+    assert answer.status_code == 429, answer.text
+    assert answer.json()["error"]["code"] == "symbl_busy"
+    assert int(answer.headers["Retry-After"]) > 0  # (flask-limiter rewrites every 429's Retry-After)
+    assert submits(sandbox) == LIMIT
