@@ -5,6 +5,7 @@
   points the facade at it; without CONNECTOR_API_KEYS in sandbox mode it generates a key.
 - ``connector sandbox``: the Symbl emulator alone.
 - ``connector demo``: a full round trip against an in-process sandbox, printed.
+- ``connector backfill FILE``: process a file of recordings as batches, resumably (`backfill.py`).
 """
 
 from __future__ import annotations
@@ -184,6 +185,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from connector.backfill import main as backfill
+
+    return backfill(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="connector", description="Symbl connector facade.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -200,6 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="a full round trip against the sandbox, printed")
     demo.add_argument("--job-seconds", type=float, default=2.0)
     demo.set_defaults(func=cmd_demo)
+    backfill = sub.add_parser("backfill", help="process a file of recordings (URLs or CSV) as batches, resumably")
+    backfill.add_argument("file", help="a text file of URLs, or a CSV with url (or transcript), name, key columns")
+    backfill.add_argument("--url", default="", help="a running facade (default CONNECTOR_URL; else one in-process)")
+    backfill.add_argument("--key", default="", help="its API key (default CONNECTOR_API_KEY)")
+    backfill.add_argument("--batch-size", type=int, default=1000, help="items per batch request")
+    backfill.add_argument("--options", default="", help='submit options as JSON, e.g. \'{"language": "en-US"}\'')
+    backfill.add_argument("--out", default="", help="the insights CSV (default <FILE stem>.insights.csv)")
+    backfill.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
+    backfill.set_defaults(func=cmd_backfill)
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 
