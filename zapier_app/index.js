@@ -6,6 +6,8 @@ const processConversation = require('./creates/process_conversation');
 const appendConversation = require('./creates/append_conversation');
 const findConversationInsights = require('./searches/find_conversation_insights');
 const conversationProcessed = require('./triggers/conversation_processed');
+const trackerList = require('./triggers/tracker_list');
+const createOrUpdateTracker = require('./creates/create_or_update_tracker');
 
 module.exports = {
   version: require('./package.json').version,
@@ -17,6 +19,7 @@ module.exports = {
 
   triggers: {
     [conversationProcessed.key]: conversationProcessed,
+    [trackerList.key]: trackerList,
   },
   searches: {
     [findConversationInsights.key]: findConversationInsights,
@@ -24,5 +27,6 @@ module.exports = {
   creates: {
     [processConversation.key]: processConversation,
     [appendConversation.key]: appendConversation,
+    [createOrUpdateTracker.key]: createOrUpdateTracker,
   },
 };

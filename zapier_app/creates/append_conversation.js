@@ -13,7 +13,7 @@ const perform = (z, bundle) =>
 
 const performResume = resume;
 
-const appendOptions = optionFields.filter((f) => ['language', 'speaker_count'].includes(f.key));
+const appendOptions = optionFields.filter((f) => ['language', 'speaker_count', 'tracker_names'].includes(f.key));
 
 module.exports = {
   key: 'append_conversation',

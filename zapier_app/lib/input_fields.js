@@ -35,6 +35,17 @@ const contentFields = [
   },
 ];
 
+// Saved trackers (GET /v1/trackers), applied by name: the facade sends their phrases inline.
+const trackerNamesField = {
+  key: 'tracker_names',
+  label: 'Saved Trackers',
+  required: false,
+  list: true,
+  dynamic: 'tracker_list.name.name',
+  helpText:
+    'Trackers saved in the Symbl account to apply to this conversation (see "Create or Update Tracker"). Names are case-sensitive.',
+};
+
 const optionFields = [
   {
     key: 'language',
@@ -87,6 +98,7 @@ const optionFields = [
       },
     ],
   },
+  trackerNamesField,
 ];
 
 const waitField = {
@@ -100,4 +112,4 @@ const waitField = {
     'No: the step returns the conversation and job IDs at once; use the "Conversation Processed" trigger or "Find Conversation Insights" to get the insights later.',
 };
 
-module.exports = { contentFields, optionFields, waitField };
+module.exports = { contentFields, optionFields, trackerNamesField, waitField };

@@ -56,6 +56,12 @@ const optionsOf = (input) => {
     .map((t) => ({ name: String(t.tracker_name || '').trim(), vocabulary: splitList(t.tracker_vocabulary) }))
     .filter((t) => t.name && t.vocabulary.length);
   if (trackers.length) options.trackers = trackers;
+  // Saved trackers by name: a list field keeps each entry whole (a name may contain a comma);
+  // text mapped into it ("Competitor, Pricing") is split on commas, as the facade would.
+  const trackerNames = Array.isArray(input.tracker_names)
+    ? input.tracker_names.map((n) => String(n).trim()).filter(Boolean)
+    : splitList(input.tracker_names);
+  if (trackerNames.length) options.tracker_names = trackerNames;
   return options;
 };
 

@@ -30,14 +30,27 @@ describe('output fields from lib/contract.json', () => {
     expect(insightsOutputFields).toEqual(outputFieldsFrom(contract.committed));
   });
 
-  it('gives every operation a sample with every contract key', () => {
-    const operations = [
-      ...Object.values(App.creates),
-      ...Object.values(App.searches),
-      ...Object.values(App.triggers),
-    ];
-    for (const op of operations) {
+  // The operations that return conversation insights; others (the tracker ones) have their own shape.
+  const INSIGHT_OPERATIONS = [
+    App.creates.process_conversation,
+    App.creates.append_conversation,
+    App.searches.find_conversation_insights,
+    App.triggers.conversation_processed,
+  ];
+
+  it('gives every insight operation a sample with every contract key', () => {
+    for (const op of INSIGHT_OPERATIONS) {
+      expect(op).toBeDefined();
       expect(Object.keys(op.operation.sample).sort()).toEqual(Object.keys(root.properties).sort());
+    }
+  });
+
+  it('gives every other operation a sample that its output fields describe', () => {
+    const others = [...Object.values(App.creates), ...Object.values(App.searches), ...Object.values(App.triggers)]
+      .filter((op) => !INSIGHT_OPERATIONS.includes(op));
+    for (const op of others) {
+      const described = new Set(op.operation.outputFields.map((f) => f.key));
+      expect([op.key, Object.keys(op.operation.sample).filter((k) => !described.has(k))]).toEqual([op.key, []]);
     }
   });
 

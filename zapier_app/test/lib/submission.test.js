@@ -33,6 +33,15 @@ describe('submission modes', () => {
     expect(out.results).toMatchObject({ conversation_id: '5083911338573824', status: 'in_progress', summary: '' });
   });
 
+  it('saved trackers: a list keeps each name whole, mapped text is split on commas', async () => {
+    await runWithCallbackUrl(PERFORM, bundle({ transcript: 'Alice: Hi', tracker_names: ['Competitor', 'EU, pricing'], wait_for_result: false }), CALLBACK);
+    expect(lastBody().tracker_names).toEqual(['Competitor', 'EU, pricing']);
+    await runWithCallbackUrl(PERFORM, bundle({ transcript: 'Alice: Hi', tracker_names: 'Competitor, Pricing', wait_for_result: false }), CALLBACK);
+    expect(lastBody().tracker_names).toEqual(['Competitor', 'Pricing']);
+    await runWithCallbackUrl(PERFORM, bundle({ transcript: 'Alice: Hi', tracker_names: [], wait_for_result: false }), CALLBACK);
+    expect(lastBody()).not.toHaveProperty('tracker_names');
+  });
+
   it('long text: does not wait, uses the callback', async () => {
     const long = 'Alice: '.concat('word '.repeat(500));
     const out = await runWithCallbackUrl(PERFORM, bundle({ transcript: long }), CALLBACK);
