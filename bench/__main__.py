@@ -45,11 +45,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(SECTIONS)}")
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--json", default="", help="also write the raw results here")
+    parser.add_argument("--reuse", default="", help="a --json file: take the sections not run now from it")
     args = parser.parse_args(argv)
     raise_nofile()
     chosen = [s for s in SECTIONS if not args.only or s in args.only.split(",")]
     settings = plan(args.quick)
     results: dict[str, Any] = {}
+    reused: list[str] = []
+    if args.reuse:
+        previous = json.loads(Path(args.reuse).read_text())
+        reused = [s for s in SECTIONS if s not in chosen and s in previous]
+        results.update({s: previous[s] for s in reused})
+        results["_previous_total"] = previous.get("_total", 0)
     started = time.time()
     for name in chosen:
         module = __import__(f"bench.{name}", fromlist=["run", "render"])
@@ -65,11 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m bench" + (" --quick" if args.quick else "") + (f" --only {args.only}" if args.only else "")
     from bench.report import write
 
-    write(Path(args.out), results, settings, command=command, total=total, quick=args.quick)
+    ordered = {s: results[s] for s in SECTIONS if s in results}
+    ordered["_previous_total"] = results.get("_previous_total", 0)
+    write(Path(args.out), ordered, settings, command=command, total=total, quick=args.quick, reused=reused)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+        Path(args.json).write_text(json.dumps({**ordered, "_quick": args.quick, "_total": total}, indent=1, default=str))
     log(f"wrote {args.out} in {total / 60:.1f} min")
-    return 0 if all("_error" not in r for r in results.values()) else 1
+    return 0 if all("_error" not in r for k, r in ordered.items() if not k.startswith("_")) else 1
 
 
 if __name__ == "__main__":

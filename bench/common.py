@@ -147,7 +147,8 @@ class Facade:
         store = env.pop("CONNECTOR_STORE_URL", None) or f"sqlite:///{TMP}/facade-{self.port}.db"
         full_env = {**os.environ, "SYMBL_BASE_URL": sandbox_url, "CONNECTOR_API_KEYS": API_KEY,
                     "CONNECTOR_WORKERS": str(workers), "CONNECTOR_LOG_LEVEL": "WARNING",
-                    "CONNECTOR_STORE_URL": store, **{k: str(v) for k, v in env.items()}}
+                    "CONNECTOR_STORE_URL": store,
+                    "CONNECTOR_RATE_LIMIT": "100000000/minute", **{k: str(v) for k, v in env.items()}}
         full_env.pop("SYMBL_APP_ID", None)
         self.log_path = TMP / f"facade-{self.port}.log"
         self._log = open(self.log_path, "wb")
