@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as batch from './actions/batch/Batch.resource';
 import * as conversation from './actions/conversation/Conversation.resource';
 import * as job from './actions/job/Job.resource';
 import { router } from './actions/router';
@@ -32,6 +33,7 @@ export class Symbl implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Batch', value: 'batch' },
 					{ name: 'Conversation', value: 'conversation' },
 					{ name: 'Job', value: 'job' },
 				],
@@ -39,6 +41,7 @@ export class Symbl implements INodeType {
 			},
 			...conversation.description,
 			...job.description,
+			...batch.description,
 		],
 	};
 

@@ -10,13 +10,14 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { FacadeApiError } from '../transport';
 import { StillProcessingError } from '../helpers/waiter';
+import * as batch from './batch/Batch.resource';
 import * as conversation from './conversation/Conversation.resource';
 import * as job from './job/Job.resource';
 import type { SymblResource } from './node.type';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>;
 
-const operations: Record<SymblResource, Record<string, { execute: Operation }>> = {
+const operations: Record<Exclude<SymblResource, 'batch'>, Record<string, { execute: Operation }>> = {
 	conversation: {
 		process: conversation.process,
 		append: conversation.append,
@@ -48,6 +49,18 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as SymblResource;
 	const operation = this.getNodeParameter('operation', 0) as string;
+	if (resource === 'batch') {
+		// All input items form one batch: one request, one output item per input item.
+		try {
+			return [await batch.process.executeAll.call(this)];
+		} catch (error) {
+			if (this.continueOnFail()) {
+				return [items.map((_, item) => ({ json: errorJson(error as Error), pairedItem: { item } }))];
+			}
+			if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+			throw new NodeOperationError(this.getNode(), error as Error);
+		}
+	}
 	const handler = operations[resource]?.[operation];
 	if (handler === undefined) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}"`);
