@@ -184,7 +184,7 @@ def item_request(raw: dict[str, Any], defaults: dict[str, Any], callback_url: st
     """One item's request: the batch options, then the item's own options and input."""
     data = {**defaults, **(raw.get("options") or {})}
     for name in ("url", "transcript", "messages", "name", "type"):
-        if raw.get(name) is not None:
+        if raw.get(name) not in (None, "", []):  # low-code tools send unmapped fields as empty
             data[name] = raw[name]
     data.pop("wait", None)
     data["callback_url"] = callback_url

@@ -34,7 +34,7 @@ def test_the_four_required_modules_and_the_hook_trigger_exist():
     kinds = {name: meta["moduleType"] for name, meta in modules.items()}
     assert kinds == {
         "processConversation": "action", "appendConversation": "action", "getInsights": "action",
-        "watchConversationProcessed": "instant_trigger", "makeApiCall": "universal",
+        "watchConversationProcessed": "instant_trigger", "makeApiCall": "universal", "processBatch": "action",
     }
     hook = check_app.manifest()["components"]["webhook"][modules["watchConversationProcessed"]["webhook"]]
     attach = check_app.read_json(hook["codeFiles"]["attach"])
