@@ -9,7 +9,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as batch from './actions/batch/Batch.resource';
 import * as conversation from './actions/conversation/Conversation.resource';
 import * as job from './actions/job/Job.resource';
+import * as tracker from './actions/tracker/Tracker.resource';
 import { router } from './actions/router';
+import * as loadOptions from './methods/loadOptions';
 
 export class Symbl implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,14 +38,18 @@ export class Symbl implements INodeType {
 					{ name: 'Batch', value: 'batch' },
 					{ name: 'Conversation', value: 'conversation' },
 					{ name: 'Job', value: 'job' },
+					{ name: 'Tracker', value: 'tracker' },
 				],
 				default: 'conversation',
 			},
 			...conversation.description,
 			...job.description,
+			...tracker.description,
 			...batch.description,
 		],
 	};
+
+	methods = { loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -2,6 +2,7 @@
 export type SymblType = {
 	conversation: 'process' | 'append' | 'getInsights';
 	job: 'getStatus';
+	tracker: 'createOrUpdate' | 'getAll';
 	batch: 'process';
 };
 

@@ -13,6 +13,7 @@ import { StillProcessingError } from '../helpers/waiter';
 import * as batch from './batch/Batch.resource';
 import * as conversation from './conversation/Conversation.resource';
 import * as job from './job/Job.resource';
+import * as tracker from './tracker/Tracker.resource';
 import type { SymblResource } from './node.type';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>;
@@ -24,6 +25,7 @@ const operations: Record<Exclude<SymblResource, 'batch'>, Record<string, { execu
 		getInsights: conversation.getInsights,
 	},
 	job: { getStatus: job.getStatus },
+	tracker: { createOrUpdate: tracker.createOrUpdate, getAll: tracker.getAll },
 };
 
 /** The JSON of an error item: the message a person can act on plus the IDs to retry with. */

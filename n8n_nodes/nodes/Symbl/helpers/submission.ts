@@ -54,6 +54,11 @@ export function symblOptions(options: IDataObject): IDataObject {
 			.filter((tracker) => (tracker.name ?? '').trim() !== '')
 			.map((tracker) => ({ name: String(tracker.name).trim(), vocabulary: splitList(tracker.vocabulary) }));
 	}
+	// Saved trackers, applied by exact name (the facade looks up their phrases).
+	const trackerNames = Array.isArray(options.trackerNames)
+		? options.trackerNames.map((name) => String(name).trim()).filter((name) => name !== '')
+		: splitList(options.trackerNames);
+	if (trackerNames.length > 0) body.tracker_names = trackerNames;
 	if (Array.isArray(options.include) && options.include.length > 0) {
 		body.include = options.include;
 	}

@@ -11,6 +11,7 @@ import type {
 	IHookFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	ILoadOptionsFunctions,
 	INode,
 	JsonObject,
 } from 'n8n-workflow';
@@ -21,7 +22,7 @@ export const CREDENTIAL_NAME = 'symblConnectorApi';
 /** No single HTTP call may take longer than this (the facade's long-poll is kept below it). */
 export const MAX_CALL_MS = 58_000;
 
-export type FacadeContext = IExecuteFunctions | IHookFunctions;
+export type FacadeContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
 export interface FacadeRequest {
 	method: IHttpRequestMethods;

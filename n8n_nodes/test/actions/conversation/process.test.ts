@@ -65,6 +65,23 @@ describe('Conversation → Process', () => {
 		expect(post.body).toEqual({ transcript: 'Alice: Hi\nBob: Hello', name: 'Call', speaker_count: 2, wait: 50 });
 	});
 
+	it('sends the picked saved trackers as tracker_names', async () => {
+		const facade = new ScriptedFacade([
+			['GET /v1/me', () => ME],
+			['POST /v1/conversations', () => ok(FLAT)],
+		]);
+		use(facade);
+
+		await router.call(fakeExecute({ params: params({ options: { trackerNames: ['Competitor', 'EU, pricing'] } }) }));
+		expect(facade.calls[1].body).toMatchObject({ tracker_names: ['Competitor', 'EU, pricing'] });
+
+		await router.call(fakeExecute({ params: params({ options: { trackerNames: 'Competitor, Pricing' } }) }));
+		expect(facade.calls[3].body).toMatchObject({ tracker_names: ['Competitor', 'Pricing'] });
+
+		await router.call(fakeExecute({ params: params({ options: { trackerNames: [] } }) }));
+		expect(facade.calls[5].body).not.toHaveProperty('tracker_names');
+	});
+
 	it('polls the job with the long-poll, then reads the flat insights', async () => {
 		let polls = 0;
 		const facade = new ScriptedFacade([

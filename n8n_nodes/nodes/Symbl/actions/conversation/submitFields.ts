@@ -222,6 +222,15 @@ export const submitFields: INodeProperties[] = [
 				description: 'A name for the conversation, e.g. the meeting title',
 			},
 			{
+				displayName: 'Saved Tracker Names or IDs',
+				name: 'trackerNames',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getTrackers' },
+				default: [],
+				description:
+					'Trackers saved in the Symbl account to apply (see Tracker → Create or Update). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
 				displayName: 'Speaker Count',
 				name: 'speakerCount',
 				type: 'number',
