@@ -3,7 +3,7 @@
 Covers what our app files use: request chains, ``condition``, ``temp``, ``repeat`` (condition,
 delay, limit), ``response.output`` / ``iterate``, the base URL, headers and error mapping. App IML
 is JavaScript-like (``a && b``, ``x != 'y'``, ``if(c, a, b)``, ``ifempty``, ``length``, ``join``,
-``toCollection``); expressions are translated to Python and evaluated with no builtins.
+``toCollection``, ``first``); expressions are translated to Python and evaluated with no builtins.
 ``undefined`` values are left out of bodies, query strings and headers, as Make does.
 """
 
@@ -45,6 +45,7 @@ FUNCTIONS = {
     "length": lambda a: 0 if _empty(a) else len(a),
     "join": lambda a, sep: sep.join(str(x) for x in a),
     "toCollection": lambda arr, k, v: {} if _empty(arr) else {i[k]: i[v] for i in arr},
+    "first": lambda a: UNDEFINED if _empty(a) else a[0],
 }
 
 
@@ -131,8 +132,8 @@ def _one(req: dict, base: dict, ctx: dict, made: list[str], output):
         raise AppError(one.get("type", spec.get("type", "RuntimeError")),
                        render(one.get("message", spec.get("message", "")), rctx), resp.status_code)
     response = req.get("response") or {}
-    if "temp" in response:
-        ctx["temp"] = {**ctx["temp"], **render(response["temp"], rctx)}
+    if "temp" in response:  # runs before the other response directives, which see it (Make's docs)
+        ctx["temp"] = rctx["temp"] = {**ctx["temp"], **render(response["temp"], rctx)}
     if "iterate" in response:
         items = render(response["iterate"], rctx)
         return [render(response["output"], {**rctx, "item": item}) for item in items]

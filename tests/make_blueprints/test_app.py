@@ -35,6 +35,7 @@ def test_the_four_required_modules_and_the_hook_trigger_exist():
     assert kinds == {
         "processConversation": "action", "appendConversation": "action", "getInsights": "action",
         "watchConversationProcessed": "instant_trigger", "makeApiCall": "universal", "processBatch": "action",
+        "createOrUpdateTracker": "action",
     }
     hook = check_app.manifest()["components"]["webhook"][modules["watchConversationProcessed"]["webhook"]]
     attach = check_app.read_json(hook["codeFiles"]["attach"])
