@@ -8,6 +8,7 @@ const findConversationInsights = require('./searches/find_conversation_insights'
 const conversationProcessed = require('./triggers/conversation_processed');
 const trackerList = require('./triggers/tracker_list');
 const createOrUpdateTracker = require('./creates/create_or_update_tracker');
+const processBatch = require('./creates/process_batch');
 
 module.exports = {
   version: require('./package.json').version,
@@ -28,5 +29,6 @@ module.exports = {
     [processConversation.key]: processConversation,
     [appendConversation.key]: appendConversation,
     [createOrUpdateTracker.key]: createOrUpdateTracker,
+    [processBatch.key]: processBatch,
   },
 };
