@@ -89,3 +89,19 @@ def test_backfill_interrupted_and_resumed_without_duplicates(tmp_path: Path, fac
     third = backfill(file, facade_url)  # everything done: nothing is sent again
     assert third.wait(timeout=60) == 0
     assert submits(sandbox) == N
+
+
+def test_backfill_directly_starts_its_own_facade_and_resumes(tmp_path: Path, sandbox: Sandbox):
+    file = tmp_path / "calls.txt"
+    file.write_text("".join(f"https://recordings.example.com/direct/{i}.mp3\n" for i in range(5)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_"))}
+    env.update({"SYMBL_BASE_URL": sandbox.url, "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/direct.db",
+                "SYMBL_MAX_CONCURRENT_JOBS": "2", "CONNECTOR_POLL_MIN_SECONDS": "0.1", "PYTHONUNBUFFERED": "1"})
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-m", "connector.cli", "backfill", str(file), "--poll", "0.2"],
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "5 completed" in done.stderr
+    assert submits(sandbox) == 5  # the second run found every URL (the default key) already processed
+    rows = list(csv.reader((tmp_path / "calls.insights.csv").open()))
+    assert len(rows) == 6 and rows[1][rows[0].index("key")].startswith("https://recordings.example.com/direct/")

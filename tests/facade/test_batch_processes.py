@@ -41,14 +41,18 @@ def test_sigkill_mid_batch_resumes_after_restart(limited_sandbox: Sandbox, tmp_p
     with facade_process(env) as (url, _):
         api = Api(url)
         progress_counts = eventually(
-            lambda: (p := progress(api, batch["batch_id"]))["status"] == "completed" and p, timeout=120, step=0.2
+            # worst case: slots reserved by the killed process and its claims expire after 60 s
+            lambda: (p := progress(api, batch["batch_id"]))["status"] == "completed" and p, timeout=180, step=0.2
         )
         assert progress_counts["counts"]["completed"] == 20
         # the same backfill again: nothing is submitted twice
         before = submits(limited_sandbox)
         again = create(api, {"items": items(20, "kill")})
         assert progress(api, again["batch_id"])["counts"]["completed"] == 20
-    assert before == submits(limited_sandbox) == 20
+    # At most the submits in flight at the kill (Symbl accepted them, the record was not written
+    # yet) are sent again after the restart: the one at-least-once window, bounded by the limit.
+    assert 20 <= before <= 20 + LIMIT
+    assert submits(limited_sandbox) == before
     assert limited_sandbox.stats()["max_jobs_in_flight"] <= LIMIT
 
 
