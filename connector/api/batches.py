@@ -171,6 +171,7 @@ def create_batch(body: BatchIn) -> Response:
         callback_url = checked_url(callback_url, "callback_url")
     items: list[Item] = []
     errors: list[dict[str, str]] = []
+    resolved: dict[str, Any] = {}  # saved tracker names -> inline trackers, looked up once per distinct set
     for n, raw in enumerate(body.items):
         try:
             parsed = item_request(raw.model_dump(exclude_none=True), body.options or {}, callback_url)
@@ -182,6 +183,13 @@ def create_batch(body: BatchIn) -> Response:
         if not parsed.has_input:
             errors.append({"field": f"items[{n}]", "message": "one of transcript, messages or url is required"})
             continue
+        if parsed.tracker_names:
+            from connector.api.trackers import apply_saved_trackers
+
+            sig = json.dumps([parsed.tracker_names, [t.model_dump(mode="json") for t in parsed.trackers]])
+            if sig not in resolved:
+                resolved[sig] = apply_saved_trackers(parsed, caller.credential).trackers
+            parsed = parsed.model_copy(update={"trackers": resolved[sig]})
         items.append(Item(request=parsed, key=(raw.key or "").strip()))
     if errors:
         raise ApiError(400, "invalid_request", "Some items are invalid; nothing was submitted.", errors[:100])

@@ -187,3 +187,19 @@ def test_a_file_upload_waits_briefly_then_gets_symbl_busy(api: Api, sandbox: San
     assert answer.json()["error"]["code"] == "symbl_busy"
     assert int(answer.headers["Retry-After"]) > 0  # (flask-limiter rewrites every 429's Retry-After)
     assert submits(sandbox) == LIMIT
+
+
+def test_saved_tracker_names_apply_to_every_item(api: Api, sandbox: Sandbox):
+    saved = api.session.post(f"{api.url}/v1/trackers", json={"name": "Backfill Pricing", "vocabulary": ["discount"]},
+                             headers=api.headers(), timeout=30)
+    assert saved.status_code == 201, saved.text
+    body = {"items": [{"transcript": f"Alice: Can we get a discount on call {i}?", "key": f"trk-{i}"} for i in range(3)],
+            "options": {"tracker_names": ["Backfill Pricing"]}}
+    started = create(api, body)
+    done = finished(api, started["batch_id"])
+    assert done["counts"]["completed"] == 3
+    lines = [json.loads(line) for line in api.get(f"/v1/batches/{started['batch_id']}/insights").text.splitlines()]
+    assert [line["tracker_names"] for line in lines] == ["Backfill Pricing"] * 3
+    unknown = api.session.post(f"{api.url}/v1/batches", json={**body, "options": {"tracker_names": ["Nope"]}},
+                               headers=api.headers(), timeout=30)
+    assert unknown.status_code == 400 and unknown.json()["error"]["code"] == "invalid_request"
