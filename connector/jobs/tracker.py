@@ -39,6 +39,12 @@ LEASE_MIN_TTL = 10.0
 WEBHOOK_SEEN_KEY = "webhook-seen"
 WEBHOOK_SEEN_TTL = 600.0
 KNOWN_STATUSES = frozenset({"scheduled", "in_progress", "completed", "failed"})
+OBSERVED_TTL = 3600.0
+"""How long a terminal status seen on Symbl is remembered while its job is being finished."""
+
+
+def observed_key(job_id: str) -> str:
+    return f"observed:{job_id}"
 
 
 @dataclass
@@ -129,10 +135,25 @@ class JobTracker:
         """Wait up to ``timeout`` seconds for a terminal status; return the status then."""
         if sub.status in TERMINAL_STATUSES:
             return sub.status
+        observed = self.observed(sub.job_id)
+        if observed is not None:
+            return observed
         tracked = self.track(sub)
         with WAITS.track_inprogress(), tracked.cond:
             tracked.cond.wait_for(lambda: tracked.done, timeout=max(timeout, 0.0))
             return tracked.status
+
+    def observed(self, job_id: str) -> str | None:
+        """The terminal status any process saw on Symbl for a job it is still finishing.
+
+        The store's own status turns terminal only once the finisher has built the callbacks,
+        which takes a moment; a caller told "completed" by one worker must not be told
+        "in progress" by the next."""
+        try:
+            status = self._store.kv_get(observed_key(job_id))
+        except StoreUnavailable:
+            return None
+        return status if status in TERMINAL_STATUSES else None
 
     def on_notify(self, job_id: str, status: str) -> None:
         """A status published by any process (store notification)."""
@@ -220,6 +241,11 @@ class JobTracker:
         return False
 
     def _set_status(self, tracked: Tracked, status: str, *, publish: bool) -> None:
+        if publish and status in TERMINAL_STATUSES and not tracked.done:
+            try:  # before any waiter is woken: see observed()
+                self._store.kv_set(observed_key(tracked.sub.job_id), status, OBSERVED_TTL)
+            except StoreUnavailable:
+                log.warning("could not record a terminal status", extra={"job_id": tracked.sub.job_id})
         with tracked.cond:
             changed = status != tracked.status and not tracked.done
             if changed:
