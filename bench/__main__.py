@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         previous = json.loads(Path(args.reuse).read_text())
         reused = [s for s in SECTIONS if s not in chosen and s in previous]
         results.update({s: previous[s] for s in reused})
-        results["_previous_total"] = previous.get("_total", 0)
+        # a reused file may itself be a partial run: keep the full run's time
+        results["_previous_total"] = previous.get("_previous_total") or previous.get("_total", 0)
     started = time.time()
     for name in chosen:
         module = __import__(f"bench.{name}", fromlist=["run", "render"])

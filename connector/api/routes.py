@@ -3,6 +3,7 @@ security headers and the validation-error answer."""
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import uuid
@@ -76,8 +77,24 @@ def register(app: OpenAPI) -> None:
             request_id.reset(token)
 
     settings = app.extensions["connector"].settings
-    limiter = Limiter(rate_limit_key, app=app, storage_uri=_storage_uri(settings.store_url), headers_enabled=True,
+    # flask-limiter's own headers would overwrite every Retry-After we set (202: 5 s, symbl_busy,
+    # symbl_rate_limited) with its window's reset, and add Retry-After to 200s: we set them ourselves.
+    limiter = Limiter(rate_limit_key, app=app, storage_uri=_storage_uri(settings.store_url), headers_enabled=False,
                       default_limits=[], swallow_errors=True)
+
+    @app.after_request
+    def _rate_limit_headers(response: Response) -> Response:
+        """X-RateLimit-* on every limited answer; Retry-After on the limiter's own 429 only."""
+        current = limiter.current_limit
+        if current is None:
+            return response
+        response.headers["X-RateLimit-Limit"] = str(current.limit.amount)
+        response.headers["X-RateLimit-Remaining"] = str(current.remaining)
+        response.headers["X-RateLimit-Reset"] = str(int(current.reset_at))
+        if current.breached and response.status_code == 429:
+            response.headers["Retry-After"] = str(max(1, math.ceil(current.reset_at - time.time())))
+        return response
+
     for bp in AUTHENTICATED:
         limiter.limit(settings.rate_limit)(bp)
         app.register_api(bp)

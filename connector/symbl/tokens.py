@@ -3,9 +3,12 @@
 The cache and the refresh lock live in the store, so every worker and instance shares one token
 and only one of them refreshes it; a small in-process copy saves a store read per call.
 
-Refresh happens early: at ``min(300 s, half the lifetime)`` before expiry, so short lifetimes
-work too. Symbl answers a repeat generate with the *same* token and its remaining lifetime, so
-when a refresh returns the cached token the next refresh is set for its expiry instead.
+Refresh happens early, at ``min(300 s, half the lifetime)`` before expiry, until Symbl shows
+that it answers a repeat generate with the *same* token and its remaining lifetime (it does,
+shared/symbl-api.md §1): an early refresh can then never get a newer token, so from then on the
+token is used until its expiry and replaced then (one generate call per lifetime). A request that
+meets the switch at the very instant of expiry gets a 401, and the client refreshes once and
+retries. ``MIN_SAME_TOKEN_WAIT`` stops a loop of generates while Symbl still reports ~0 s left.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from connector.symbl.credentials import Credential
 log = logging.getLogger(__name__)
 
 REFRESH_MARGIN = 300.0
+MIN_SAME_TOKEN_WAIT = 1.0
+REUSES_MEMORY = 30 * 86400.0
 LOCK_TTL = 15.0
 WAIT_STEP = 0.05
 
@@ -34,20 +39,24 @@ class CachedToken:
     token: str
     expires_at: float
     refresh_at: float
+    reuses: bool = False
+    """Symbl has been seen answering a generate with the still-valid cached token."""
 
     def to_json(self) -> str:
-        return json.dumps({"token": self.token, "expires_at": self.expires_at, "refresh_at": self.refresh_at})
+        return json.dumps({"token": self.token, "expires_at": self.expires_at, "refresh_at": self.refresh_at,
+                           "reuses": self.reuses})
 
     @classmethod
     def from_json(cls, text: str) -> "CachedToken":
         data = json.loads(text)
-        return cls(data["token"], float(data["expires_at"]), float(data["refresh_at"]))
+        return cls(data["token"], float(data["expires_at"]), float(data["refresh_at"]), bool(data.get("reuses")))
 
 
-def refresh_time(now: float, expires_in: float, same_token: bool) -> float:
-    """When to refresh a token that expires ``expires_in`` seconds from ``now``."""
-    if same_token:  # Symbl handed back the cached token: nothing newer exists before it expires
-        return now + max(expires_in - min(1.0, expires_in / 10), 0.0)
+def refresh_time(now: float, expires_in: float, reuses: bool) -> float:
+    """When to refresh a token that expires ``expires_in`` seconds from ``now``; ``reuses``: Symbl
+    hands back the cached token while it is valid, so nothing newer exists before it expires."""
+    if reuses:
+        return now + max(expires_in, MIN_SAME_TOKEN_WAIT)
     return now + expires_in - min(REFRESH_MARGIN, expires_in / 2)
 
 
@@ -70,6 +79,7 @@ class TokenProvider:
         self._key = f"token:{credential.id}"
         self._lock_key = f"token-lock:{credential.id}"
         self._local: CachedToken | None = None
+        self._reuses_key = f"token-reuses:{credential.id}"  # outlives a token deleted after a 401
         self._mutex = threading.Lock()
         self.generations = 0
 
@@ -87,7 +97,7 @@ class TokenProvider:
             if cached and self._clock() < cached.refresh_at:
                 self._local = cached
                 return cached.token
-            return self._refresh(cached)
+            return self._refresh(cached or self._local)
 
     def invalidate(self, token: str) -> None:
         """Forget ``token`` after a 401, unless a newer one has already replaced it."""
@@ -131,13 +141,17 @@ class TokenProvider:
             self._sleep(WAIT_STEP)
 
     def _generate_and_save(self, previous: CachedToken | None) -> str:
+        started = self._clock()  # Symbl's lifetime starts before its answer reaches us: count from here
         token, expires_in = self._generate(self._credential)
         self.generations += 1
         TOKEN_REFRESHES.inc()
-        now = self._clock()
         same = previous is not None and previous.token == token
-        cached = CachedToken(token, now + expires_in, refresh_time(now, expires_in, same))
-        self._store.kv_set(self._key, cached.to_json(), max(expires_in, 1.0))
+        reuses = same or (previous is not None and previous.reuses) or self._store.kv_get(self._reuses_key) == "1"
+        if same:
+            self._store.kv_set(self._reuses_key, "1", REUSES_MEMORY)
+        cached = CachedToken(token, started + expires_in, refresh_time(started, expires_in, reuses), reuses)
+        # kept past its expiry so that the next refresh still knows ``reuses``
+        self._store.kv_set(self._key, cached.to_json(), max(expires_in, 1.0) + REFRESH_MARGIN)
         self._local = cached
         log.info("symbl token generated", extra={"credential_id": self._credential.id, "expires_in": expires_in})
         return token

@@ -60,8 +60,31 @@ def test_rate_limit_answers_429_with_retry_after(sandbox, tmp_path):
         assert codes == [200, 200, 200, 429]
         limited = client.get("/v1/me", headers=headers)
         assert limited.get_json()["error"]["code"] == "rate_limited"
-        assert int(limited.headers["Retry-After"]) > 0
+        assert 0 < int(limited.headers["Retry-After"]) <= 61  # the 1-minute window
+        assert limited.headers["X-RateLimit-Limit"] == "3" and limited.headers["X-RateLimit-Remaining"] == "0"
         assert client.get("/healthz").status_code == 200  # operations are not limited
+    finally:
+        describe(app).close()
+
+
+def test_rate_limit_headers_leave_the_facades_own_retry_after_alone(sandbox, tmp_path):
+    """A 202's Retry-After (when to poll again) and symbl_rate_limited's are the facade's, not the limiter's."""
+    settings = Settings(SYMBL_BASE_URL=sandbox.url, CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
+                        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db", CONNECTOR_RATE_LIMIT="100/hour",
+                        CONNECTOR_LOG_LEVEL="WARNING")
+    app = create_app(settings)
+    try:
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {API_KEY}"}
+        me = client.get("/v1/me", headers=headers)
+        assert me.status_code == 200 and "Retry-After" not in me.headers
+        assert me.headers["X-RateLimit-Limit"] == "100" and me.headers["X-RateLimit-Remaining"] == "99"
+        accepted = client.post("/v1/conversations", json={"transcript": TRANSCRIPT, "wait": 0}, headers=headers)
+        assert accepted.status_code == 202 and accepted.headers["Retry-After"] == "5"
+        sandbox.faults({"method": "POST", "path": "/v1/process/*", "status": 429, "times": None})
+        limited = client.post("/v1/conversations", json={"transcript": TRANSCRIPT, "wait": 0}, headers=headers)
+        assert limited.get_json()["error"]["code"] == "symbl_rate_limited"
+        assert limited.headers["Retry-After"] == "30"
     finally:
         describe(app).close()
 
