@@ -28,11 +28,10 @@ from connector.store import open_store
 from connector.store.base import Store, Submission
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
+from connector.trackers.service import TrackerService
 
 log = logging.getLogger("connector")
 
-SANDBOX_APP_ID = "sandbox-app-id"
-SANDBOX_APP_SECRET = "sandbox-app-secret"
 WEBHOOK_SECRET_KEY = "symbl-webhook-secret"
 
 
@@ -51,6 +50,7 @@ class Facade:
     key_hashes: list[str]
     credentials: dict[str, Credential] = field(default_factory=dict)
     dispatcher: Dispatcher | None = None
+    trackers: TrackerService | None = None
     _webhook_secret: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -107,7 +107,10 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
     insights_pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="insights")
     poll_pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="poll")
     if settings.sandbox:
-        default = Credential(SANDBOX_APP_ID, SANDBOX_APP_SECRET)
+        from connector.sandbox.config import SandboxConfig
+
+        sandbox = SandboxConfig()  # the same SANDBOX_APP_ID/SECRET the embedded sandbox reads
+        default = Credential(sandbox.app_id, sandbox.app_secret)
     else:
         default = Credential(settings.symbl_app_id, settings.symbl_app_secret.get_secret_value())
     insights = InsightsService(client, insights_pool, settings.transcript_max_chars)
@@ -133,6 +136,7 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
         submitter=submitter,
         insights=insights, sender=sender, default_credential=default,
         key_hashes=configured_hashes(settings.api_keys),
+        trackers=TrackerService(client, store, call_seconds=max(settings.symbl_read_timeout, 10.0)),
     )
     result.remember(default)
     holder["f"] = result

@@ -9,10 +9,9 @@ reaches the caller as a 429."""
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, RootModel, TypeAdapter, ValidationError
 
@@ -32,7 +31,6 @@ bp = APIBlueprint(
     abp_responses={"400": ErrorResponse, "401": ErrorResponse, "413": ErrorResponse, "502": ErrorResponse,
                    "503": ErrorResponse},
 )
-_service_lock = threading.Lock()
 
 
 # -- models (also the OpenAPI document) -----------------------------------------------------------
@@ -119,13 +117,9 @@ def _body_doc(schema: dict[str, Any]) -> dict[str, Any]:
 # -- helpers ----------------------------------------------------------------------------------------
 def service() -> TrackerService:
     """The app's tracker service (one per app, so its in-process lock is shared by every request)."""
-    extensions = current_app.extensions
-    with _service_lock:
-        if "connector_trackers" not in extensions:
-            the = facade()
-            extensions["connector_trackers"] = TrackerService(
-                the.client, the.store, call_seconds=max(the.settings.symbl_read_timeout, 10.0))
-        return extensions["connector_trackers"]
+    trackers = facade().trackers
+    assert trackers is not None
+    return trackers
 
 
 def read_body() -> Any:
