@@ -17,6 +17,7 @@ import contextlib
 import json
 import logging
 import os
+import random
 import sqlite3
 import threading
 import time
@@ -33,6 +34,7 @@ POLL_INTERVAL = 0.05
 NOTIFICATION_RETENTION = 60.0
 """Seconds a notification row is kept (listeners only need the last few hundred milliseconds)."""
 BUSY_TIMEOUT_MS = 5000
+INIT_SECONDS = 30.0
 MAX_IDLE_CONNECTIONS = 8
 _CLEANUP_EVERY = 200  # writes between two opportunistic deletions of expired rows
 
@@ -130,17 +132,39 @@ class SqliteStore:
         self._next_handler = 0
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        with self._conn() as conn:
-            conn.executescript(_SCHEMA)  # each statement commits on its own; IF NOT EXISTS makes races harmless
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        """Create the tables (IF NOT EXISTS makes it idempotent). Workers that boot together race
+        to switch a new file to WAL, and SQLite answers "locked" at once there, without waiting
+        for its busy timeout: so retry for a while."""
+        deadline = time.monotonic() + INIT_SECONDS
+        while True:
+            try:
+                with self._conn() as conn:
+                    conn.executescript(_SCHEMA)
+                return
+            except StoreUnavailable as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02 + random.random() * 0.05)
 
     # -- connections ------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            self._prepare(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # a reader needs no lock to ask
+            conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.create_function("casefold", 1, lambda s: s.casefold() if isinstance(s, str) else s, deterministic=True)
-        return conn
 
     @contextlib.contextmanager
     def _conn(self) -> Iterator[sqlite3.Connection]:

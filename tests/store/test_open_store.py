@@ -55,3 +55,30 @@ def test_sqlite_absolute_path(tmp_path: Path) -> None:
 def test_bad_urls_are_refused_clearly(url: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         open_store(url)
+
+
+def _open_and_write(path: str, start_at: float, index: int) -> str:
+    import time as _time
+
+    _time.sleep(max(0.0, start_at - _time.time()))
+    try:
+        store = SqliteStore(path)
+        store.kv_set(f"worker-{index}", "up", 60)
+        store.close()
+        return "ok"
+    except Exception as exc:  # reported to the test, which shows it
+        return f"{type(exc).__name__}: {exc}"
+
+
+def test_many_workers_opening_a_fresh_sqlite_file_at_once_all_start(tmp_path: Path) -> None:
+    """gunicorn boots its workers together; each creates the schema of the same new file."""
+    import multiprocessing
+    import time
+
+    context = multiprocessing.get_context("spawn")
+    for attempt in range(3):  # three fresh files: the race needs the same instant
+        path = str(tmp_path / f"fresh-{attempt}.db")
+        start_at = time.time() + 1.5
+        with context.Pool(8) as pool:
+            results = pool.starmap(_open_and_write, [(path, start_at, i) for i in range(8)])
+        assert results == ["ok"] * 8
