@@ -20,8 +20,6 @@ import io
 import math
 import os
 import platform
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,43 +29,16 @@ from typing import Any
 
 import requests
 
+from bench.common import ROOT, free_port, stop, wait_http
+
 KEY = "bench-backfill-key"
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_http(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{url}: process exited with {proc.returncode}")
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
 def start(args: list[str], env: dict[str, str], health: str) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "connector.cli", *args], env={**os.environ, **env}, cwd=ROOT,
                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_http(health, proc)
+    wait_http(health, proc=proc)
     return proc
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def run(items: int, limit: int, job_seconds: float, webhooks: bool, tmp: Path) -> dict[str, Any]:

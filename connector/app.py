@@ -48,9 +48,9 @@ class Facade:
     sender: OutboxSender
     default_credential: Credential
     key_hashes: list[str]
+    trackers: TrackerService
     credentials: dict[str, Credential] = field(default_factory=dict)
     dispatcher: Dispatcher | None = None
-    trackers: TrackerService | None = None
     _webhook_secret: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -117,9 +117,7 @@ def _body_doc(schema: dict[str, Any]) -> dict[str, Any]:
 # -- helpers ----------------------------------------------------------------------------------------
 def service() -> TrackerService:
     """The app's tracker service (one per app, so its in-process lock is shared by every request)."""
-    trackers = facade().trackers
-    assert trackers is not None
-    return trackers
+    return facade().trackers
 
 
 def read_body() -> Any:

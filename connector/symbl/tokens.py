@@ -39,17 +39,14 @@ class CachedToken:
     token: str
     expires_at: float
     refresh_at: float
-    reuses: bool = False
-    """Symbl has been seen answering a generate with the still-valid cached token."""
 
     def to_json(self) -> str:
-        return json.dumps({"token": self.token, "expires_at": self.expires_at, "refresh_at": self.refresh_at,
-                           "reuses": self.reuses})
+        return json.dumps({"token": self.token, "expires_at": self.expires_at, "refresh_at": self.refresh_at})
 
     @classmethod
     def from_json(cls, text: str) -> "CachedToken":
         data = json.loads(text)
-        return cls(data["token"], float(data["expires_at"]), float(data["refresh_at"]), bool(data.get("reuses")))
+        return cls(data["token"], float(data["expires_at"]), float(data["refresh_at"]))
 
 
 def refresh_time(now: float, expires_in: float, reuses: bool) -> float:
@@ -79,7 +76,7 @@ class TokenProvider:
         self._key = f"token:{credential.id}"
         self._lock_key = f"token-lock:{credential.id}"
         self._local: CachedToken | None = None
-        self._reuses_key = f"token-reuses:{credential.id}"  # outlives a token deleted after a 401
+        self._reuses_key = f"token-reuses:{credential.id}"  # deployment-wide, outlives any one token
         self._mutex = threading.Lock()
         self.generations = 0
 
@@ -97,7 +94,7 @@ class TokenProvider:
             if cached and self._clock() < cached.refresh_at:
                 self._local = cached
                 return cached.token
-            return self._refresh(cached or self._local)
+            return self._refresh(cached)
 
     def invalidate(self, token: str) -> None:
         """Forget ``token`` after a 401, unless a newer one has already replaced it."""
@@ -146,12 +143,11 @@ class TokenProvider:
         self.generations += 1
         TOKEN_REFRESHES.inc()
         same = previous is not None and previous.token == token
-        reuses = same or (previous is not None and previous.reuses) or self._store.kv_get(self._reuses_key) == "1"
         if same:
             self._store.kv_set(self._reuses_key, "1", REUSES_MEMORY)
-        cached = CachedToken(token, started + expires_in, refresh_time(started, expires_in, reuses), reuses)
-        # kept past its expiry so that the next refresh still knows ``reuses``
-        self._store.kv_set(self._key, cached.to_json(), max(expires_in, 1.0) + REFRESH_MARGIN)
+        reuses = same or self._store.kv_get(self._reuses_key) == "1"
+        cached = CachedToken(token, started + expires_in, refresh_time(started, expires_in, reuses))
+        self._store.kv_set(self._key, cached.to_json(), max(expires_in, 1.0))
         self._local = cached
         log.info("symbl token generated", extra={"credential_id": self._credential.id, "expires_in": expires_in})
         return token

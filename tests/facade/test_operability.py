@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -48,13 +51,21 @@ def test_metrics_count_requests_upstream_calls_and_tokens(api, facade_url):
     assert 'connector_outbox_events{status="pending"}' in text or "connector_outbox_events" in text
 
 
-def test_rate_limit_answers_429_with_retry_after(sandbox, tmp_path):
+@contextmanager
+def rate_limited_client(sandbox, tmp_path, limit: str) -> Iterator[Any]:
+    """A facade test client whose per-key rate limit is ``limit``."""
     settings = Settings(SYMBL_BASE_URL=sandbox.url, CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
-                        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db", CONNECTOR_RATE_LIMIT="3/minute",
+                        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db", CONNECTOR_RATE_LIMIT=limit,
                         CONNECTOR_LOG_LEVEL="WARNING")
     app = create_app(settings)
     try:
-        client = app.test_client()
+        yield app.test_client()
+    finally:
+        describe(app).close()
+
+
+def test_rate_limit_answers_429_with_retry_after(sandbox, tmp_path):
+    with rate_limited_client(sandbox, tmp_path, "3/minute") as client:
         headers = {"Authorization": f"Bearer {API_KEY}"}
         codes = [client.get("/v1/me", headers=headers).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
@@ -63,18 +74,11 @@ def test_rate_limit_answers_429_with_retry_after(sandbox, tmp_path):
         assert 0 < int(limited.headers["Retry-After"]) <= 61  # the 1-minute window
         assert limited.headers["X-RateLimit-Limit"] == "3" and limited.headers["X-RateLimit-Remaining"] == "0"
         assert client.get("/healthz").status_code == 200  # operations are not limited
-    finally:
-        describe(app).close()
 
 
 def test_rate_limit_headers_leave_the_facades_own_retry_after_alone(sandbox, tmp_path):
     """A 202's Retry-After (when to poll again) and symbl_rate_limited's are the facade's, not the limiter's."""
-    settings = Settings(SYMBL_BASE_URL=sandbox.url, CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
-                        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db", CONNECTOR_RATE_LIMIT="100/hour",
-                        CONNECTOR_LOG_LEVEL="WARNING")
-    app = create_app(settings)
-    try:
-        client = app.test_client()
+    with rate_limited_client(sandbox, tmp_path, "100/hour") as client:
         headers = {"Authorization": f"Bearer {API_KEY}"}
         me = client.get("/v1/me", headers=headers)
         assert me.status_code == 200 and "Retry-After" not in me.headers
@@ -85,8 +89,6 @@ def test_rate_limit_headers_leave_the_facades_own_retry_after_alone(sandbox, tmp
         limited = client.post("/v1/conversations", json={"transcript": TRANSCRIPT, "wait": 0}, headers=headers)
         assert limited.get_json()["error"]["code"] == "symbl_rate_limited"
         assert limited.headers["Retry-After"] == "30"
-    finally:
-        describe(app).close()
 
 
 def test_secrets_never_reach_logs_or_answers(tmp_path):
