@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 import requests
 
-from connector.jobs.signing import EVENT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, sign
+from connector.jobs.signing import EVENT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, sign, standard_headers
 from connector.jobs.urlguard import UrlNotAllowed, check_callback_url
 from connector.metrics import DELIVERY_FAILURES
 from connector.store.base import OutboxEvent, Store, StoreUnavailable
@@ -122,6 +122,7 @@ class OutboxSender:
         secret = self._secret_for(event)
         if secret:
             headers[SIGNATURE_HEADER] = sign(body, secret)
+            headers.update(standard_headers(event.id, body, secret, self._clock()))
         error = ""
         try:
             check_callback_url(event.target_url, self._allowlist)

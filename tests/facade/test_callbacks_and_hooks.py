@@ -6,7 +6,9 @@ import concurrent.futures
 import json
 
 from connector.insights.contract import FlatInsights
-from connector.jobs.signing import verify
+import time
+
+from connector.jobs.signing import verify, verify_standard
 from tests.facade.conftest import OTHER_KEY, Api, eventually
 from tests.facade.receiver import receiver
 from tests.facade.test_submit_and_wait import TRANSCRIPT
@@ -26,6 +28,12 @@ def test_callback_delivers_the_signed_flat_insights(api):
     assert headers["X-Connector-Event"] == "conversation.completed"
     assert verify(body, SECRET, headers["X-Connector-Signature"])
     assert not verify(body + b" ", SECRET, headers["X-Connector-Signature"])
+    # Standard Webhooks: the event ID and a fresh timestamp are signed with the body
+    assert headers["Webhook-Id"] == payload["event_id"]
+    assert abs(int(headers["Webhook-Timestamp"]) - time.time()) < 60
+    assert verify_standard(body, SECRET, headers)
+    assert not verify_standard(body + b" ", SECRET, headers)
+    assert not verify_standard(body, SECRET, {**headers, "Webhook-Id": "evt_other"})
     flat = {k: v for k, v in payload.items() if k not in ("event", "event_id")}
     FlatInsights.model_validate(flat)
     assert flat["conversation_id"] == accepted.json()["conversation_id"]
@@ -68,6 +76,7 @@ def test_hooks_subscribe_deliver_list_and_unsubscribe(api, facade_url):
         payload = json.loads(got.bodies[0])
         assert payload["conversation_id"] == done["conversation_id"]
         assert verify(got.bodies[0], hook["secret"], got.headers[0]["X-Connector-Signature"])
+        assert verify_standard(got.bodies[0], hook["secret"], got.headers[0])
 
         assert api.session.delete(f"{facade_url}/v1/hooks/{hook['id']}", headers=api.headers(), timeout=10).status_code == 204
         assert api.get("/v1/hooks").json()["hooks"] == []

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import time
 
 import pytest
 
-from connector.jobs.signing import EVENT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, sign, verify
+from connector.jobs.signing import (
+    EVENT_HEADER,
+    EVENT_ID_HEADER,
+    SIGNATURE_HEADER,
+    sign,
+    standard_headers,
+    verify,
+    verify_standard,
+)
 
 BODY = b'{"event":"conversation.completed","event_id":"e-1"}'
 SECRET = "s3cret"
@@ -52,3 +62,40 @@ def test_verify_accepts_the_signature_and_tolerates_case_and_spaces() -> None:
 )
 def test_verify_rejects(body: bytes, secret: str, header: str | None) -> None:
     assert verify(body, secret, header) is False
+
+
+# --- Standard Webhooks ---------------------------------------------------------------------------
+
+def test_standard_headers_match_the_specifications_test_vector() -> None:
+    # the vector published with the Standard Webhooks specification
+    headers = standard_headers("msg_p5jXN8AQM9LWM0D4loKWxJek", b'{"test": 2432232314}',
+                               "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", now=1614265330)
+    assert headers == {
+        "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        "webhook-timestamp": "1614265330",
+        "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+    }
+
+
+def test_a_plain_secret_is_used_as_its_utf8_bytes() -> None:
+    headers = standard_headers("evt_1", BODY, SECRET, now=1_700_000_000)
+    mac = hmac.new(SECRET.encode(), b"evt_1.1700000000." + BODY, hashlib.sha256).digest()
+    assert headers["webhook-signature"] == "v1," + base64.b64encode(mac).decode()
+    whsec = "whsec_" + base64.b64encode(SECRET.encode()).decode()
+    assert standard_headers("evt_1", BODY, whsec, now=1_700_000_000) == headers
+
+
+def test_verify_standard_accepts_fresh_and_refuses_tampered_stale_or_missing() -> None:
+    now = time.time()
+    headers = standard_headers("evt_1", BODY, SECRET, now=now)
+    assert verify_standard(BODY, SECRET, headers)
+    assert verify_standard(BODY, SECRET, {k.title(): v for k, v in headers.items()})  # header case
+    assert not verify_standard(BODY + b" ", SECRET, headers)
+    assert not verify_standard(BODY, "other", headers)
+    assert not verify_standard(BODY, SECRET, {**headers, "webhook-id": "evt_2"})
+    stale = standard_headers("evt_1", BODY, SECRET, now=now - 301)
+    assert not verify_standard(BODY, SECRET, stale)
+    future = standard_headers("evt_1", BODY, SECRET, now=now + 301)
+    assert not verify_standard(BODY, SECRET, future)
+    assert not verify_standard(BODY, SECRET, {"webhook-id": "evt_1", "webhook-timestamp": str(int(now))})
+    assert not verify_standard(BODY, SECRET, {**headers, "webhook-signature": "v1,not-base64!"})
