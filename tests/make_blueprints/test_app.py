@@ -199,3 +199,23 @@ def test_base_error_mapping_renders_the_facades_error(status, kind, shown):
            "body": {"error": {"code": "rate_limited", "message": "Too many requests; slow down.", "details": None}}}
     assert spec.get("type", error["type"]) == kind
     assert render(spec.get("message", error["message"]), ctx) == shown
+
+
+# ------------------------------------------- samples and delivery fields come from the facade's code
+
+def test_samples_are_the_facades_own_flattening_of_its_sample_conversation():
+    from connector.insights.flatten import flatten
+    from connector.insights.samples import SAMPLE_LINKS, SAMPLE_RAW
+
+    real = flatten(SAMPLE_RAW, links=SAMPLE_LINKS).model_dump(mode="json")
+    for module in ("getInsights", "processConversation", "appendConversation"):
+        assert check_app.read_json(check_app.manifest()["components"]["module"][module]["codeFiles"]["samples"]) == real
+    trigger = check_app.read_json("modules/watch-conversation-processed/watch-conversation-processed.samples.iml.json")
+    assert trigger["action_items_text"] == real["action_items_text"] and trigger["event"] == "conversation.completed"
+
+
+def test_the_triggers_fields_are_the_facades_delivery_models():
+    from connector.api.models import CompletedEvent, FailedEvent
+
+    interface = check_app.read_json("modules/watch-conversation-processed/watch-conversation-processed.interface.iml.json")
+    assert {f["name"] for f in interface} == set(CompletedEvent.model_fields) | set(FailedEvent.model_fields)
