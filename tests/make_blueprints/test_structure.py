@@ -161,3 +161,12 @@ def test_a_break_handler_needs_dlq():
                                      "parameters": {"count": 3, "interval": 1}, "mapper": {},
                                      "metadata": {"designer": {"x": 900, "y": 300}}}]
     assert any("dlq must be true" in f for f in _mutate("process-recording", change))
+
+
+def test_readme_runs_these_tests_and_states_no_hand_counted_figures():
+    import re
+
+    text = (validate.ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pytest -q tests/make_blueprints" in text
+    assert "### Checked offline" in text and "### Only a real Make account can show" in text
+    assert not re.search(r"~\s*\d+\s*(s|sec|seconds|min)\b|\b\d+\s+(tests|checks)\b|\b\d+ passed", text)
