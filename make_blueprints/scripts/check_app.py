@@ -162,6 +162,10 @@ def problems(m: dict | None = None) -> list[str]:
         api = read_json(meta["codeFiles"]["communication"])
         if not api.get("log", {}).get("sanitize"):
             out.append(f"connection {name}: the test call must sanitize its credentials")
+    for name, meta in comps["webhook"].items():
+        attach = read_json(meta["codeFiles"]["attach"]) if "attach" in meta["codeFiles"] else {}
+        if "detach" in meta["codeFiles"] and "externalHookId" not in ((attach.get("response") or {}).get("data") or {}):
+            out.append(f"webhook {name}: attach must keep response.data.externalHookId for detach")
     rpcs = set(comps["rpc"])
     for name, meta in comps["module"].items():
         kind = meta.get("moduleType")

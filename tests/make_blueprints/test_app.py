@@ -219,3 +219,10 @@ def test_the_triggers_fields_are_the_facades_delivery_models():
 
     interface = check_app.read_json("modules/watch-conversation-processed/watch-conversation-processed.interface.iml.json")
     assert {f["name"] for f in interface} == set(CompletedEvent.model_fields) | set(FailedEvent.model_fields)
+
+
+def test_attach_keeps_the_hook_id_for_detach(monkeypatch):
+    real = check_app.read_json
+    monkeypatch.setattr(check_app, "read_json", lambda rel: {"url": "/v1/hooks", "method": "POST", "body": {}}
+                        if rel.endswith("attach.iml.json") else real(rel))
+    assert "webhook conversationEvents: attach must keep response.data.externalHookId for detach" in check_app.problems()
