@@ -6,6 +6,7 @@ const processConversation = require('./creates/process_conversation');
 const appendConversation = require('./creates/append_conversation');
 const findConversationInsights = require('./searches/find_conversation_insights');
 const conversationProcessed = require('./triggers/conversation_processed');
+const conversationFailed = require('./triggers/conversation_failed');
 const trackerList = require('./triggers/tracker_list');
 const createOrUpdateTracker = require('./creates/create_or_update_tracker');
 const processBatch = require('./creates/process_batch');
@@ -20,6 +21,7 @@ module.exports = {
 
   triggers: {
     [conversationProcessed.key]: conversationProcessed,
+    [conversationFailed.key]: conversationFailed,
     [trackerList.key]: trackerList,
   },
   searches: {
