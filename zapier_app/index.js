@@ -8,6 +8,7 @@ const findConversationInsights = require('./searches/find_conversation_insights'
 const conversationProcessed = require('./triggers/conversation_processed');
 const conversationFailed = require('./triggers/conversation_failed');
 const trackerList = require('./triggers/tracker_list');
+const conversationList = require('./triggers/conversation_list');
 const createOrUpdateTracker = require('./creates/create_or_update_tracker');
 const processBatch = require('./creates/process_batch');
 
@@ -23,6 +24,7 @@ module.exports = {
     [conversationProcessed.key]: conversationProcessed,
     [conversationFailed.key]: conversationFailed,
     [trackerList.key]: trackerList,
+    [conversationList.key]: conversationList,
   },
   searches: {
     [findConversationInsights.key]: findConversationInsights,

@@ -4,6 +4,7 @@ const { contentFields, optionFields, waitField } = require('../lib/input_fields'
 const { insightsOutputFields } = require('../lib/output_fields');
 const { submit, resume } = require('../lib/submission');
 const { sample } = require('../lib/contract');
+const { conversationIdField } = require('../lib/input_fields');
 
 const perform = (z, bundle) =>
   submit(z, bundle, {
@@ -25,13 +26,7 @@ module.exports = {
   },
   operation: {
     inputFields: [
-      {
-        key: 'conversation_id',
-        label: 'Conversation ID',
-        type: 'string',
-        required: true,
-        helpText: 'The Conversation ID from an earlier "Process Conversation" step or trigger.',
-      },
+      conversationIdField('The conversation to add to.'),
       ...contentFields,
       ...appendOptions,
       waitField,

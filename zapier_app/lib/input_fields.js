@@ -112,4 +112,14 @@ const waitField = {
     'No: the step returns the conversation and job IDs at once; use the "Conversation Processed" trigger or "Find Conversation Insights" to get the insights later.',
 };
 
-module.exports = { contentFields, optionFields, trackerNamesField, waitField };
+// The Conversation ID input of Append and Find: a dropdown fed by the hidden conversation_list trigger.
+const conversationIdField = (helpText) => ({
+  key: 'conversation_id',
+  label: 'Conversation',
+  type: 'string',
+  required: true,
+  dynamic: 'conversation_list.id.label',
+  helpText: `${helpText} Pick one of the latest conversations sent with this API key (newest first), or map or type a Conversation ID.`,
+});
+
+module.exports = { contentFields, optionFields, trackerNamesField, waitField, conversationIdField };

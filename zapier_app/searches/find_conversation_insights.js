@@ -4,6 +4,7 @@ const { insightsOutputFields } = require('../lib/output_fields');
 const { pendingInsights } = require('../lib/submission');
 const { pickInsights, sample } = require('../lib/contract');
 const { facadeError, errorBody } = require('../lib/errors');
+const { conversationIdField } = require('../lib/input_fields');
 
 const SEARCH_WAIT_SECONDS = 10; // a conversation about to finish is returned finished
 
@@ -32,13 +33,7 @@ module.exports = {
   },
   operation: {
     inputFields: [
-      {
-        key: 'conversation_id',
-        label: 'Conversation ID',
-        type: 'string',
-        required: true,
-        helpText: 'Symbl\'s conversation ID (16 digits), from "Process Conversation" or the trigger.',
-      },
+      conversationIdField('The conversation whose insights to find.'),
     ],
     perform,
     sample,
