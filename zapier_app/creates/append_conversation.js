@@ -1,15 +1,15 @@
 'use strict';
 
-const { contentFields, optionFields, waitField } = require('../lib/input_fields');
+const { contentFields, optionFields, waitField, processAgainField, conversationIdField, inputFieldGroups, inGroup } = require('../lib/input_fields');
 const { insightsOutputFields } = require('../lib/output_fields');
 const { submit, resume } = require('../lib/submission');
 const { sample } = require('../lib/contract');
-const { conversationIdField } = require('../lib/input_fields');
 
 const perform = (z, bundle) =>
   submit(z, bundle, {
     method: 'PUT',
     path: `/v1/conversations/${encodeURIComponent(String(bundle.inputData.conversation_id).trim())}`,
+    action: 'append_conversation',
   });
 
 const performResume = resume;
@@ -25,11 +25,10 @@ module.exports = {
       'Adds more text, audio or video to a conversation Symbl already processed (e.g. the second part of a call) and returns the updated insights.',
   },
   operation: {
+    inputFieldGroups,
     inputFields: [
-      conversationIdField('The conversation to add to.'),
-      ...contentFields,
-      ...appendOptions,
-      waitField,
+      ...inGroup('basic', [conversationIdField('The conversation to add to.'), ...contentFields, waitField]),
+      ...inGroup('advanced', [...appendOptions, processAgainField]),
     ],
     perform,
     performResume,
