@@ -11,6 +11,7 @@ const trackerList = require('./triggers/tracker_list');
 const conversationList = require('./triggers/conversation_list');
 const createOrUpdateTracker = require('./creates/create_or_update_tracker');
 const processBatch = require('./creates/process_batch');
+const hydrators = require('./lib/hydrators');
 
 module.exports = {
   version: require('./package.json').version,
@@ -19,6 +20,10 @@ module.exports = {
   authentication,
   beforeRequest: [...middleware.befores],
   afterResponse: [...middleware.afters],
+  hydrators: {
+    batchInsightsCsv: hydrators.batchInsightsCsv,
+    conversationTranscript: hydrators.conversationTranscript,
+  },
 
   triggers: {
     [conversationProcessed.key]: conversationProcessed,

@@ -6,6 +6,8 @@ const { pickInsights, sample } = require('../lib/contract');
 const { facadeError, errorBody } = require('../lib/errors');
 const { conversationIdField } = require('../lib/input_fields');
 
+const hydrators = require('../lib/hydrators');
+
 const SEARCH_WAIT_SECONDS = 10; // a conversation about to finish is returned finished
 
 const perform = async (z, bundle) => {
@@ -18,9 +20,12 @@ const perform = async (z, bundle) => {
   });
   // An unknown conversation is "nothing found"; any other 404 (a wrong Connector URL) is an error.
   if (response.status === 404 && errorBody(response).code === 'conversation_not_found') return [];
-  if (response.status === 202) return [pendingInsights(response.data)];
+  if (response.status === 202) return [{ ...pendingInsights(response.data), transcript_file: '' }];
   if (response.status !== 200) throw facadeError(z, response);
-  return [pickInsights(response.data)];
+  const insights = pickInsights(response.data);
+  // The whole transcript as a text file for later steps (transcript_text is capped in length).
+  const transcriptFile = z.dehydrateFile(hydrators.conversationTranscript, { conversation_id: insights.conversation_id });
+  return [{ ...insights, transcript_file: transcriptFile }];
 };
 
 module.exports = {
@@ -36,7 +41,10 @@ module.exports = {
       conversationIdField('The conversation whose insights to find.'),
     ],
     perform,
-    sample,
-    outputFields: insightsOutputFields,
+    sample: { ...sample, transcript_file: 'SAMPLE FILE' },
+    outputFields: [
+      ...insightsOutputFields,
+      { key: 'transcript_file', label: 'Transcript (file: the whole conversation, "Speaker: line" per message)', type: 'file' },
+    ],
   },
 };
