@@ -3,12 +3,12 @@
 // Custom auth: the facade's URL and one of its API keys. The test calls GET /v1/me, whose
 // answer also names the connection.
 
-const { baseUrl } = require('./lib/facade_url');
+const { baseUrl, checkFacadeUrl } = require('./lib/facade_url');
+const { CONNECT_HELP_URL } = require('./lib/links');
 
 const test = async (z, bundle) => {
-  if (!baseUrl(bundle.authData)) {
-    throw new z.errors.Error('Enter the Connector URL, e.g. https://connector.example.com.', 'invalid_input', 400);
-  }
+  const problem = checkFacadeUrl(bundle.authData);
+  if (problem) throw new z.errors.Error(problem, 'invalid_connector_url', 400);
   try {
     const response = await z.request({ url: '/v1/me' });
     return response.data;
@@ -33,14 +33,18 @@ module.exports = {
       type: 'string',
       required: true,
       placeholder: 'https://connector.example.com',
-      helpText: 'The address of your Symbl connector (the facade your team runs), without `/v1`.',
+      helpText:
+        'The https address of your Symbl connector (the facade your team runs), without `/v1`, e.g. `https://connector.example.com`. ' +
+        `Whoever runs it knows it; see [where to find the Connector URL and an API key](${CONNECT_HELP_URL}).`,
     },
     {
       key: 'api_key',
       label: 'API Key',
       type: 'password',
       required: true,
-      helpText: 'A key from the connector\'s `CONNECTOR_API_KEYS`. Ask whoever runs the connector.',
+      helpText:
+        'One of the keys in the connector\'s `CONNECTOR_API_KEYS` setting; ask whoever runs the connector for one of your own. ' +
+        `See [where to find the Connector URL and an API key](${CONNECT_HELP_URL}).`,
     },
     {
       key: 'symbl_app_id',

@@ -3,12 +3,15 @@
 // HTTP middleware: every request to the facade gets its base URL and the API key; every
 // error answer from it becomes a message a Zap user can act on (see lib/errors.js).
 
-const { baseUrl, isFacadeUrl } = require('./lib/facade_url');
+const { baseUrl, checkFacadeUrl, isFacadeUrl } = require('./lib/facade_url');
 const { facadeError } = require('./lib/errors');
 
-// Operations call relative paths ("/v1/me"); resolve them against the Connector URL.
+// Operations call relative paths ("/v1/me"); resolve them against the Connector URL, which
+// must be https (http only for localhost): the key is never sent over plain http elsewhere.
 const resolveFacadeUrl = (request, z, bundle) => {
   if (request.url && request.url.startsWith('/')) {
+    const problem = checkFacadeUrl(bundle.authData);
+    if (problem) throw new z.errors.Error(`${problem} Reconnect your Symbl Connector account.`, 'invalid_connector_url', 400);
     request.url = `${baseUrl(bundle.authData)}${request.url}`;
   }
   return request;

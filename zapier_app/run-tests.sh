@@ -14,11 +14,18 @@ unset LOGGING_TOKEN
 
 command -v connector >/dev/null || { echo "run-tests.sh: 'connector' is not on PATH; activate the venv first" >&2; exit 1; }
 
-# npm records what it installed in node_modules/.package-lock.json; reinstall when the lock is newer.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
-   || [ package.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund --loglevel=error
-fi
+# The run must leave the worktree as it found it (CI checks `git status --porcelain`).
+status_before="$(git status --porcelain -- . 2>/dev/null || true)"
+
+# npm ci: exactly the committed lock (fails if package.json and the lock disagree).
+npm ci --no-audit --no-fund --loglevel=error
 
 npm test
 npx zapier-platform validate --without-style
+
+status_after="$(git status --porcelain -- . 2>/dev/null || true)"
+if [ "$status_before" != "$status_after" ]; then
+  echo "run-tests.sh: the test run changed files in zapier_app/ (git status --porcelain):" >&2
+  diff <(echo "$status_before") <(echo "$status_after") >&2 || true
+  exit 1
+fi

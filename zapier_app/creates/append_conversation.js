@@ -1,6 +1,6 @@
 'use strict';
 
-const { contentFields, optionFields, waitField } = require('../lib/input_fields');
+const { contentFields, optionFields, waitField, processAgainField, conversationIdField, inputFieldGroups, inGroup } = require('../lib/input_fields');
 const { insightsOutputFields } = require('../lib/output_fields');
 const { submit, resume } = require('../lib/submission');
 const { sample } = require('../lib/contract');
@@ -9,6 +9,7 @@ const perform = (z, bundle) =>
   submit(z, bundle, {
     method: 'PUT',
     path: `/v1/conversations/${encodeURIComponent(String(bundle.inputData.conversation_id).trim())}`,
+    action: 'append_conversation',
   });
 
 const performResume = resume;
@@ -24,17 +25,10 @@ module.exports = {
       'Adds more text, audio or video to a conversation Symbl already processed (e.g. the second part of a call) and returns the updated insights.',
   },
   operation: {
+    inputFieldGroups,
     inputFields: [
-      {
-        key: 'conversation_id',
-        label: 'Conversation ID',
-        type: 'string',
-        required: true,
-        helpText: 'The Conversation ID from an earlier "Process Conversation" step or trigger.',
-      },
-      ...contentFields,
-      ...appendOptions,
-      waitField,
+      ...inGroup('basic', [conversationIdField('The conversation to add to.'), ...contentFields, waitField]),
+      ...inGroup('advanced', [...appendOptions, processAgainField]),
     ],
     perform,
     performResume,

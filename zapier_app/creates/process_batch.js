@@ -6,6 +6,8 @@
 // handles the results one by one. An item whose Key was already processed with this API key is
 // not sent again (it points to the earlier conversation), so re-running a backfill is safe.
 
+const hydrators = require('../lib/hydrators');
+
 const clean = (value) => (value === undefined || value === null ? '' : String(value).trim());
 
 const toItems = (lines) =>
@@ -46,7 +48,8 @@ const perform = async (z, bundle) => {
     failed: counts.failed || 0,
     created_at: batch.created_at,
     batch_url: (batch.links || {}).batch || '',
-    insights_csv_url: (batch.links || {}).insights || '',
+    // A file a later step can attach or upload; its rows are the items completed by then.
+    insights_csv: z.dehydrateFile(hydrators.batchInsightsCsv, { batch_id: batch.batch_id }),
   };
 };
 
@@ -89,7 +92,7 @@ module.exports = {
       failed: 0,
       created_at: '2026-11-22T05:30:00Z',
       batch_url: 'https://connector.example.com/v1/batches/batch-3f0c1a52-8d7e-4c1b-9a2f-5e6d7c8b9a01',
-      insights_csv_url: 'https://connector.example.com/v1/batches/batch-3f0c1a52-8d7e-4c1b-9a2f-5e6d7c8b9a01/insights',
+      insights_csv: 'SAMPLE FILE',
     },
     outputFields: [
       { key: 'id', label: 'ID' },
@@ -102,7 +105,7 @@ module.exports = {
       { key: 'failed', label: 'Failed', type: 'integer' },
       { key: 'created_at', label: 'Created At', type: 'datetime' },
       { key: 'batch_url', label: 'Batch URL' },
-      { key: 'insights_csv_url', label: 'Insights URL (JSON lines, or CSV with Accept: text/csv)' },
+      { key: 'insights_csv', label: 'Insights CSV (file: one row per conversation completed when a later step reads it)', type: 'file' },
     ],
   },
 };

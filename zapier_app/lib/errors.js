@@ -49,9 +49,10 @@ const facadeError = (z, response) => {
       `The Symbl connector rejected the API key (${said}). Reconnect your Symbl Connector account in Zapier with a valid key.`,
     );
   }
-  if (status === 429 || status === 503) {
+  // Another run with the same Idempotency-Key is still being sent: Zapier retries shortly.
+  if (status === 429 || status === 503 || (status === 409 && code === 'idempotency_in_progress')) {
     const delay = retryAfterSeconds(response);
-    const why = status === 429 ? 'Too many requests' : 'Temporarily unavailable';
+    const why = { 429: 'Too many requests', 503: 'Temporarily unavailable', 409: 'Already being sent' }[status];
     return new z.errors.ThrottledError(`${why}: ${said} Zapier will retry in ${delay} seconds.`, delay);
   }
   return new z.errors.Error(said, code, status);

@@ -112,4 +112,42 @@ const waitField = {
     'No: the step returns the conversation and job IDs at once; use the "Conversation Processed" trigger or "Find Conversation Insights" to get the insights later.',
 };
 
-module.exports = { contentFields, optionFields, trackerNamesField, waitField };
+const processAgainField = {
+  key: 'process_again',
+  label: 'Process Again',
+  type: 'boolean',
+  required: false,
+  default: 'false',
+  helpText:
+    'No (default): when Zapier retries or replays this step, or this Zap sends exactly the same content again within 24 hours, ' +
+    'Symbl is not asked twice: the step returns the first job\'s result. Yes: always start a new Symbl job.',
+};
+
+// Process Conversation and Append show their inputs in two groups (as Zapier's field groups):
+// what to process, and the Symbl options most Zaps leave alone.
+const inputFieldGroups = [
+  { key: 'basic', label: 'Conversation', emphasize: true },
+  { key: 'advanced', label: 'Advanced Options' },
+];
+const inGroup = (group, fields) => fields.map((field) => ({ ...field, group }));
+
+// The Conversation ID input of Append and Find: a dropdown fed by the hidden conversation_list trigger.
+const conversationIdField = (helpText) => ({
+  key: 'conversation_id',
+  label: 'Conversation',
+  type: 'string',
+  required: true,
+  dynamic: 'conversation_list.id.label',
+  helpText: `${helpText} Pick one of the latest conversations sent with this API key (newest first), or map or type a Conversation ID.`,
+});
+
+module.exports = {
+  contentFields,
+  optionFields,
+  trackerNamesField,
+  waitField,
+  processAgainField,
+  conversationIdField,
+  inputFieldGroups,
+  inGroup,
+};

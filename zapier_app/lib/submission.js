@@ -8,6 +8,7 @@
 // - otherwise: Zapier's callback pattern (z.generateCallbackUrl() -> callback_url); short text
 //   also waits up to QUICK_WAIT_SECONDS, so the step's own output already holds the insights.
 
+const crypto = require('crypto');
 const FormData = require('form-data');
 
 const { emptyInsights, pickInsights } = require('./contract');
@@ -84,11 +85,30 @@ const fileForm = async (z, fileUrl, fields) => {
   return form;
 };
 
-const send = async (z, method, path, source, fields) => {
+// The Idempotency-Key of one step run: what identifies it when Zapier retries or replays it is
+// the Zap, the step's action, and everything the step sends (its mapped input). The waiting
+// mode is part of it, so the editor's "Test step" (no callback) and a live run (callback) are
+// two keys. "Process Again" = Yes sends none: a new job every time.
+const idempotencyKeyOf = (bundle, action, path, source, fields) => {
+  if (toBool((bundle.inputData || {}).process_again, false)) return null;
+  const meta = bundle.meta || {};
+  const identity = {
+    zap: (meta.zap && meta.zap.id) || '',
+    action,
+    path,
+    source,
+    options: { ...fields, wait: undefined, callback_url: undefined },
+    mode: fields.callback_url ? 'callback' : meta.isLoadingSample ? 'sample' : 'direct',
+  };
+  return `zapier-${crypto.createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 40)}`;
+};
+
+const send = async (z, method, path, source, fields, idempotencyKey) => {
   const request = { method, url: path, timeout: REQUEST_TIMEOUT_MS };
+  if (idempotencyKey) request.headers = { 'Idempotency-Key': idempotencyKey };
   if (source.kind === 'file') {
     const form = await fileForm(z, source.value, fields);
-    return z.request({ ...request, body: form, headers: form.getHeaders() });
+    return z.request({ ...request, body: form, headers: { ...request.headers, ...form.getHeaders() } });
   }
   const body = { ...fields };
   if (source.kind === 'transcript') body.transcript = source.value;
@@ -103,7 +123,25 @@ const send = async (z, method, path, source, fields) => {
 const pendingInsights = (answer) =>
   pickInsights({ ...emptyInsights(), ...answer, links: { ...emptyInsights().links, ...(answer.links || {}) } });
 
-const submit = async (z, bundle, { method, path }) => {
+// The facade refuses a key it saw with another body: here, a replay of a live run whose
+// callback URL changed. The first run's job is not started twice; say what to do instead.
+const alreadySent = (z, err) => {
+  let parsed;
+  try {
+    parsed = JSON.parse(err.message);
+  } catch (e) {
+    return null;
+  }
+  if (!parsed || parsed.code !== 'idempotency_conflict') return null;
+  return new z.errors.Error(
+    'This step already sent the same conversation to Symbl (Zapier retried or replayed it), so no second job was started. ' +
+      'Use "Find Conversation Insights" for its result, or set "Process Again" to Yes to process it anew.',
+    'already_submitted',
+    409,
+  );
+};
+
+const submit = async (z, bundle, { method, path, action }) => {
   const input = bundle.inputData || {};
   const source = sourceOf(z, input);
   const fields = optionsOf(input);
@@ -116,7 +154,10 @@ const submit = async (z, bundle, { method, path }) => {
     fields.callback_url = z.generateCallbackUrl();
     fields.wait = isShortText ? QUICK_WAIT_SECONDS : 0;
   }
-  const response = await send(z, method, path, source, fields);
+  const key = idempotencyKeyOf(bundle, action, path, source, fields);
+  const response = await send(z, method, path, source, fields, key).catch((err) => {
+    throw alreadySent(z, err) || err;
+  });
   return response.status === 200 ? pickInsights(response.data) : pendingInsights(response.data);
 };
 
@@ -145,4 +186,4 @@ const resume = (z, bundle) => {
   return pickInsights({ ...submitted, ...body });
 };
 
-module.exports = { submit, resume, pendingInsights, QUICK_WAIT_SECONDS, SHORT_TEXT_CHARS };
+module.exports = { submit, resume, pendingInsights, idempotencyKeyOf, QUICK_WAIT_SECONDS, SHORT_TEXT_CHARS };

@@ -4,6 +4,9 @@ const { insightsOutputFields } = require('../lib/output_fields');
 const { pendingInsights } = require('../lib/submission');
 const { pickInsights, sample } = require('../lib/contract');
 const { facadeError, errorBody } = require('../lib/errors');
+const { conversationIdField } = require('../lib/input_fields');
+
+const hydrators = require('../lib/hydrators');
 
 const SEARCH_WAIT_SECONDS = 10; // a conversation about to finish is returned finished
 
@@ -17,9 +20,12 @@ const perform = async (z, bundle) => {
   });
   // An unknown conversation is "nothing found"; any other 404 (a wrong Connector URL) is an error.
   if (response.status === 404 && errorBody(response).code === 'conversation_not_found') return [];
-  if (response.status === 202) return [pendingInsights(response.data)];
+  if (response.status === 202) return [{ ...pendingInsights(response.data), transcript_file: '' }];
   if (response.status !== 200) throw facadeError(z, response);
-  return [pickInsights(response.data)];
+  const insights = pickInsights(response.data);
+  // The whole transcript as a text file for later steps (transcript_text is capped in length).
+  const transcriptFile = z.dehydrateFile(hydrators.conversationTranscript, { conversation_id: insights.conversation_id });
+  return [{ ...insights, transcript_file: transcriptFile }];
 };
 
 module.exports = {
@@ -32,16 +38,13 @@ module.exports = {
   },
   operation: {
     inputFields: [
-      {
-        key: 'conversation_id',
-        label: 'Conversation ID',
-        type: 'string',
-        required: true,
-        helpText: 'Symbl\'s conversation ID (16 digits), from "Process Conversation" or the trigger.',
-      },
+      conversationIdField('The conversation whose insights to find.'),
     ],
     perform,
-    sample,
-    outputFields: insightsOutputFields,
+    sample: { ...sample, transcript_file: 'SAMPLE FILE' },
+    outputFields: [
+      ...insightsOutputFields,
+      { key: 'transcript_file', label: 'Transcript (file: the whole conversation, "Speaker: line" per message)', type: 'file' },
+    ],
   },
 };

@@ -54,6 +54,13 @@ describe('middleware', () => {
     expect(JSON.parse(err.message).delay).toBe(30);
   });
 
+  it('turns 409 idempotency_in_progress (a retry racing the first send) into a ThrottledError', async () => {
+    stub.setAnswer(errorAnswer(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.', null, { 'Retry-After': '2' }));
+    const err = await me().catch((e) => e);
+    expect(err.name).toBe('ThrottledError');
+    expect(err.message).toMatch(/Already being sent: A request with this Idempotency-Key/);
+  });
+
   it('asks the user to reconnect on 401', async () => {
     stub.setAnswer(errorAnswer(401, 'unauthorized', 'The API key is missing or unknown.'));
     const err = await me().catch((e) => e);

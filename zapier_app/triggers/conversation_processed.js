@@ -1,52 +1,26 @@
 'use strict';
 
 const { insightsOutputFields } = require('../lib/output_fields');
-const { pickInsights, sample } = require('../lib/contract');
-const { checkSignature } = require('../lib/signature');
-const { facadeError } = require('../lib/errors');
+const { pickInsights, sample: insightsSample } = require('../lib/contract');
+const { subscribe, unsubscribe, acceptDelivery } = require('../lib/hooks');
 
 const EVENT = 'conversation.completed';
 const SAMPLE_COUNT = 3;
 
-// One conversation, one job: the pair identifies a delivery (an append is a new job).
-const outputFields = insightsOutputFields.map((field) =>
-  ['conversation_id', 'job_id'].includes(field.key) ? { ...field, primary: true } : field,
-);
+// `id` is the delivery's event ID: Zapier dedupes on it (a retried delivery has the same one).
+const outputFields = [
+  { key: 'id', label: 'Event ID', primary: true },
+  { key: 'event_id', label: 'Event ID (for deduplication)' },
+  ...insightsOutputFields,
+];
 
-const performSubscribe = async (z, bundle) => {
-  const response = await z.request({
-    method: 'POST',
-    url: '/v1/hooks',
-    body: { target_url: bundle.targetUrl, event: EVENT },
-  });
-  return response.data; // {id, target_url, event, created_at, secret} -> bundle.subscribeData
-};
-
-const performUnsubscribe = async (z, bundle) => {
-  const id = bundle.subscribeData && bundle.subscribeData.id;
-  const response = await z.request({
-    method: 'DELETE',
-    url: `/v1/hooks/${encodeURIComponent(id)}`,
-    skipThrowForStatus: true,
-  });
-  // Already gone (deleted by hand, or the facade's store was reset) is fine too.
-  if (response.status < 300 || response.status === 404) return {};
-  throw facadeError(z, response);
-};
+const SAMPLE_EVENT = '0b9d4f0e-2f5c-4a57-9c55-3f7e0f1a2b3c';
+const sample = { id: SAMPLE_EVENT, event_id: SAMPLE_EVENT, ...insightsSample };
 
 // A delivery: the flat insights plus `event` and `event_id`.
-const perform = (z, bundle) => {
-  const body = bundle.cleanedRequest || {};
-  const secret = bundle.subscribeData && bundle.subscribeData.secret;
-  if (checkSignature(secret, bundle.rawRequest) === 'invalid') {
-    throw new z.errors.Error(
-      'A delivery with a wrong X-Connector-Signature was ignored (it did not come from your connector).',
-      'invalid_signature',
-      401,
-    );
-  }
-  if (body.event && body.event !== EVENT) return [];
-  return [pickInsights(body)];
+const perform = async (z, bundle) => {
+  const body = await acceptDelivery(z, bundle, EVENT);
+  return body ? [{ id: body.event_id, event_id: body.event_id, ...pickInsights(body) }] : [];
 };
 
 // Samples for the editor: the latest completed conversations of this API key.
@@ -59,7 +33,7 @@ const performList = async (z, bundle) => {
   const results = [];
   for (const c of conversations.slice(0, SAMPLE_COUNT)) {
     const insights = await z.request({ url: `/v1/conversations/${encodeURIComponent(c.conversation_id)}/insights` });
-    results.push(pickInsights(insights.data));
+    results.push({ id: `sample-${c.job_id}`, event_id: '', ...pickInsights(insights.data) });
   }
   return results;
 };
@@ -74,8 +48,8 @@ module.exports = {
   },
   operation: {
     type: 'hook',
-    performSubscribe,
-    performUnsubscribe,
+    performSubscribe: subscribe(EVENT),
+    performUnsubscribe: unsubscribe,
     perform,
     performList,
     sample,

@@ -17,7 +17,7 @@ describe('Find Conversation Insights', () => {
     const found = await appTester(perform, { authData: authData(), inputData: { conversation_id: ` ${done.data.conversation_id} ` } });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ conversation_id: done.data.conversation_id, name: 'Search me', status: 'completed' });
-    expect(Object.keys(found[0]).sort()).toEqual(Object.keys(contract.emptyInsights()).sort());
+    expect(Object.keys(found[0]).sort()).toEqual([...Object.keys(contract.emptyInsights()), 'transcript_file'].sort());
   });
 
   it('returns an empty list for an unknown conversation ID', async () => {
