@@ -248,7 +248,7 @@ def batch_insights(path: BatchPath) -> Response:
         flat = the.insights.flat(
             caller.credential, conversation_id=sub.conversation_id, job_id=sub.job_id, status="completed",
             include=sub.options.get("include"), deadline=time.monotonic() + max(the.settings.symbl_read_timeout, 30.0),
-            name=sub.name, language=sub.options.get("language") or "", base_url=base,
+            name=sub.name, language=sub.options.get("language") or "", base_url=base, options=sub.options,
         )
         return {**flat.model_dump(mode="json"), "key": item.key, "item": item.index}
 
