@@ -3,10 +3,12 @@
     python make_blueprints/scripts/build_app_interfaces.py
 
 `connector/insights/contract.py` (`FlatInsights`) is the only definition of the flat output. The
-Make modules that output it (Process Conversation, Append to a Conversation, Get Insights,
-Conversation Processed) get their `interface` from the model's fields and titles, and their
-`samples` from one example that is validated by the (strict) model. The test suite fails when
-the files on disk differ from what this script writes.
+Make modules that output it (Process Conversation, Append to a Conversation, Get Insights) get
+their `interface` from the model's fields and titles, and their `samples` from the facade's own
+sample conversation flattened by the facade's code (`connector.insights.samples.sample_flat`), so
+every text field has the real format. The trigger (Watch Conversations Processed) gets the fields
+of the facade's delivery models (`CompletedEvent`, then what only `FailedEvent` adds). The test
+suite fails when the files on disk differ from what this script writes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from connector.api.models import CompletedEvent, FailedEvent
 from connector.insights.contract import FlatInsights
+from connector.insights.samples import sample_flat
 
 APP = Path(__file__).resolve().parents[1] / "app"
 
@@ -26,79 +30,8 @@ APP = Path(__file__).resolve().parents[1] / "app"
 FLAT_MODULES = ("process-conversation", "append-conversation", "get-insights")
 TRIGGER_MODULE = "watch-conversation-processed"
 
-#: the fields a callback or hook delivery adds to the flat object (docs/api.md "Callback and hook deliveries")
-DELIVERY_FIELDS = [
-    {"name": "event", "type": "text", "label": "Event"},
-    {"name": "event_id", "type": "text", "label": "Event ID"},
-    {
-        "name": "error",
-        "type": "collection",
-        "label": "Error (failed conversations)",
-        "spec": [
-            {"name": "code", "type": "text", "label": "Code"},
-            {"name": "message", "type": "text", "label": "Message"},
-        ],
-    },
-]
-
-EXAMPLE = {
-    "conversation_id": "5678901234567890",
-    "job_id": "0d5f2c7e-1b2a-4c3d-9e8f-7a6b5c4d3e2f",
-    "status": "completed",
-    "name": "Weekly sync with Acme",
-    "start_time": "2026-11-20T15:00:00Z",
-    "end_time": "2026-11-20T15:30:00Z",
-    "duration_seconds": 1800.0,
-    "language": "en-US",
-    "speakers": "Alice, Bob",
-    "speaker_count": 2,
-    "talk_time": "Alice 62%, Bob 38%",
-    "summary": "Alice and Bob reviewed the renewal; Bob will send a revised quote by Friday.",
-    "topics": "renewal, pricing, onboarding",
-    "action_items_text": "Bob: send the revised quote by Friday",
-    "questions_text": "Can you match Globex's price?",
-    "follow_ups_text": "Schedule onboarding for next week",
-    "entities_text": "organization: Globex\ndate: Friday",
-    "trackers_text": "Competitor (1): Can you match Globex's price?",
-    "transcript_text": "Alice: Can you match Globex's price?\nBob: I will send a revised quote by Friday.",
-    "transcript_truncated": False,
-    "topic_count": 3,
-    "action_item_count": 1,
-    "question_count": 1,
-    "follow_up_count": 1,
-    "tracker_hit_count": 1,
-    "sentiment_score": -0.4,
-    "sentiment_label": "negative",
-    "has_action_items": True,
-    "is_negative": True,
-    "tracker_names": "Competitor",
-    "crm_note": "Weekly sync with Acme (30 min, Alice, Bob)\nSummary: Alice and Bob reviewed the renewal.\nAction items:\n- Bob: send the revised quote by Friday",
-    "slack_text": "*Weekly sync with Acme* (30 min)\n>Alice and Bob reviewed the renewal.\n*Action items*\n• Bob: send the revised quote by Friday",
-    "slack_blocks": "[{\"type\": \"section\", \"text\": {\"type\": \"mrkdwn\", \"text\": \"*Weekly sync with Acme*\"}}]",
-    "action_items": [
-        {"text": "Send the revised quote by Friday", "assignee": "Bob", "assignee_email": "bob@example.com",
-         "due": "2026-11-27T17:00:00Z", "score": 0.92}
-    ],
-    "questions": [{"text": "Can you match Globex's price?", "asked_by": "Alice"}],
-    "follow_ups": [{"text": "Schedule onboarding for next week", "assignee": "Alice", "assignee_email": "",
-                    "due": "", "score": 0.81}],
-    "topic_list": [
-        {"text": "renewal", "score": 0.9, "sentiment": "neutral"},
-        {"text": "pricing", "score": 0.8, "sentiment": "negative"},
-        {"text": "onboarding", "score": 0.5, "sentiment": "positive"},
-    ],
-    "entities": [{"type": "organization", "value": "Globex", "text": "Globex"}],
-    "trackers": [{"name": "Competitor", "count": 1, "example": "Can you match Globex's price?"}],
-    "members": [
-        {"name": "Alice", "email": "alice@example.com", "talk_seconds": 1116.0, "talk_percent": 62.0, "wpm": 150},
-        {"name": "Bob", "email": "bob@example.com", "talk_seconds": 684.0, "talk_percent": 38.0, "wpm": 140},
-    ],
-    "links": {
-        "insights": "https://connector.example.com/v1/conversations/5678901234567890/insights",
-        "job": "https://connector.example.com/v1/jobs/0d5f2c7e-1b2a-4c3d-9e8f-7a6b5c4d3e2f",
-    },
-    "warnings": [],
-}
+#: a fixed event ID for the trigger's sample (a delivery's own is a fresh UUID)
+SAMPLE_EVENT_ID = "9b2e4f7a-3c1d-4e5f-8a9b-0c1d2e3f4a5b"
 
 
 def _make_type(annotation) -> tuple[str, object | None]:
@@ -122,12 +55,17 @@ def _make_type(annotation) -> tuple[str, object | None]:
     raise TypeError(f"no Make type for {annotation!r}")
 
 
+def _label(name: str) -> str:
+    """``event_id`` -> ``Event ID``: a label for a field without a title."""
+    return " ".join("ID" if w == "id" else w.capitalize() for w in name.split("_"))
+
+
 def interface_for(model: type[BaseModel]) -> list[dict]:
     """Return a Make interface (list of output fields) for a pydantic model, in field order."""
     out = []
     for name, field in model.model_fields.items():
         kind, spec = _make_type(field.annotation)
-        item = {"name": name, "type": kind, "label": field.title or name}
+        item = {"name": name, "type": kind, "label": field.title or _label(name)}
         if spec is not None:
             item["spec"] = spec
         out.append(item)
@@ -135,8 +73,23 @@ def interface_for(model: type[BaseModel]) -> list[dict]:
 
 
 def sample() -> dict:
-    """Return the example flat insights object, validated by the strict contract model."""
-    return FlatInsights.model_validate(EXAMPLE).model_dump(mode="json")
+    """Return the facade's sample conversation as flat insights (flattened by the facade itself)."""
+    return sample_flat().model_dump(mode="json")
+
+
+def delivery_interface() -> list[dict]:
+    """Return the trigger's output: the delivery models' own fields first, the flat insights, then the failure fields."""
+    flat = interface_for(FlatInsights)
+    names = {f["name"] for f in flat}
+    completed = interface_for(CompletedEvent)
+    own = [f for f in completed if f["name"] not in names]
+    failed = [f for f in interface_for(FailedEvent) if f["name"] not in {g["name"] for g in completed}]
+    return own + flat + failed
+
+
+def delivery_sample() -> dict:
+    """Return one completed delivery body, validated by the facade's event model."""
+    return CompletedEvent.model_validate({**sample(), "event_id": SAMPLE_EVENT_ID}).model_dump(mode="json")
 
 
 def expected_files() -> dict[Path, object]:
@@ -147,12 +100,8 @@ def expected_files() -> dict[Path, object]:
         files[APP / "modules" / module / f"{module}.interface.iml.json"] = flat
         files[APP / "modules" / module / f"{module}.samples.iml.json"] = sample()
     t = TRIGGER_MODULE
-    files[APP / "modules" / t / f"{t}.interface.iml.json"] = DELIVERY_FIELDS[:2] + flat + DELIVERY_FIELDS[2:]
-    files[APP / "modules" / t / f"{t}.samples.iml.json"] = {
-        "event": "conversation.completed",
-        "event_id": "9b2e4f7a-3c1d-4e5f-8a9b-0c1d2e3f4a5b",
-        **sample(),
-    }
+    files[APP / "modules" / t / f"{t}.interface.iml.json"] = delivery_interface()
+    files[APP / "modules" / t / f"{t}.samples.iml.json"] = delivery_sample()
     return files
 
 

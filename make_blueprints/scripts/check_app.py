@@ -3,12 +3,15 @@
     python make_blueprints/scripts/check_app.py      # prints problems, exit 1 if any
 
 - ``makecomapp.json`` against schema/makecomapp.schema.json, and every code file it lists against
-  its section in schema/make-custom-app-sections.schema.json (both written from Make's docs);
+  its section in schema/make-custom-app-sections.schema.json (both restate the JSON schemas Make's
+  Apps SDK for VS Code applies to these files; each schema's description names its sources);
 - the manifest and the files on disk agree (nothing unlisted, nothing missing);
 - Make's app-review rules we can check statically: error handling and a sanitized authorization
   header in base, a password-typed API key and a test call in the connection, interface and
-  samples on every module, an instant trigger bound to a webhook, `rpc://` references that exist,
-  Title Case labels, descriptions that are sentences, a universal module;
+  samples on every module, an instant trigger bound to a webhook (and without scope, epoch or
+  mappable parameters), `rpc://` references that exist, Title Case labels, descriptions that are
+  sentences, a universal module whose URL is a path under the connection's base URL, dashed keys
+  named the IML way (``headers.`retry-after```);
 - in-module polling stays inside Make's 40 s module limit.
 Checks against the running facade (paths, body fields, output fields) live in tests/make_blueprints/.
 """
@@ -51,7 +54,17 @@ REQUIRED_CODES = {
     "instant_trigger": {"interface", "samples"},
     "trigger": {"communication", "staticParams", "interface", "samples"},
 }
+#: code files a module type must not have: an instant trigger is fed by its webhook, so it has no
+#: scope (no OAuth scope of its own), no epoch and no mappable parameters; only polling triggers have an epoch
+FORBIDDEN_CODES = {
+    "instant_trigger": {"scope", "epoch", "mappableParams"},
+    "action": {"epoch"},
+    "search": {"epoch"},
+    "universal": {"epoch"},
+}
 SMALL_WORDS = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or"}
+#: ``x['key']`` inside an IML expression: Make's IML names such keys ``x.`key```
+BRACKET_KEY_RE = re.compile(r"\{\{[^}]*\w\[\s*['\"]")
 
 
 def read_json(rel: str):
@@ -97,9 +110,22 @@ def poll_budget_seconds(requests: list[dict]) -> float:
     return total
 
 
-def problems() -> list[str]:
+def base_problems(base: dict) -> list[str]:
+    """App-review rules for base: a sanitized authorization header, typed 401 and 429 errors."""
+    out = []
+    if not any("authorization" in s.lower() for s in (base.get("log") or {}).get("sanitize") or []):
+        out.append("base: log.sanitize must hide the authorization header")
+    error = (base.get("response") or {}).get("error")
+    for status, kind in (("401", "InvalidAccessTokenError"), ("429", "RateLimitError")):
+        if not isinstance(error, dict) or (error.get(status) or {}).get("type") != kind:
+            out.append(f"base: HTTP {status} must map to {kind}")
+    return out
+
+
+def problems(m: dict | None = None) -> list[str]:
+    """Return every problem of the app (``m``: a manifest to check instead of makecomapp.json)."""
     out: list[str] = []
-    m = manifest()
+    m = manifest() if m is None else m
     mv = jsonschema.Draft202012Validator(json.loads((SCHEMA / "makecomapp.schema.json").read_text(encoding="utf-8")))
     out += [f"makecomapp.json: {e.json_path}: {e.message}" for e in mv.iter_errors(m)]
     if out:
@@ -128,12 +154,7 @@ def problems() -> list[str]:
     out += [f"{p}: on disk but not listed in makecomapp.json" for p in sorted(on_disk - listed)]
 
     comps = m["components"]
-    base = read_json(m["generalCodeFiles"]["base"])
-    if not any("authorization" in s.lower() for s in base["log"]["sanitize"]):
-        out.append("base: log.sanitize must hide the authorization header")
-    for status, kind in (("401", "InvalidAccessTokenError"), ("429", "RateLimitError")):
-        if (base["response"]["error"].get(status) or {}).get("type") != kind:
-            out.append(f"base: HTTP {status} must map to {kind}")
+    out += base_problems(read_json(m["generalCodeFiles"]["base"]))
     for name, meta in comps["connection"].items():
         params = read_json(meta["codeFiles"]["params"])
         if not any(p["type"] == "password" for p in params):
@@ -141,11 +162,22 @@ def problems() -> list[str]:
         api = read_json(meta["codeFiles"]["communication"])
         if not api.get("log", {}).get("sanitize"):
             out.append(f"connection {name}: the test call must sanitize its credentials")
+    for name, meta in comps["webhook"].items():
+        attach = read_json(meta["codeFiles"]["attach"]) if "attach" in meta["codeFiles"] else {}
+        if "detach" in meta["codeFiles"] and "externalHookId" not in ((attach.get("response") or {}).get("data") or {}):
+            out.append(f"webhook {name}: attach must keep response.data.externalHookId for detach")
     rpcs = set(comps["rpc"])
     for name, meta in comps["module"].items():
         kind = meta.get("moduleType")
         missing = REQUIRED_CODES.get(kind, set()) - set(meta["codeFiles"])
         out += [f"module {name}: {kind} needs a {code} file" for code in sorted(missing)]
+        extra = FORBIDDEN_CODES.get(kind, set()) & set(meta["codeFiles"])
+        out += [f"module {name}: an {kind} module has no {code} file" for code in sorted(extra)]
+        if kind == "universal":
+            for r in requests_of(read_json(meta["codeFiles"]["communication"])):
+                if not str(r.get("url", "")).startswith("/"):
+                    out.append(f"module {name}: the universal module's url must be a path under the connection's "
+                               f"base URL (start with a literal '/'), not {r.get('url')!r}")
         label = meta.get("label") or ""
         words = label.split()
         if not words or any(not w[0].isupper() for i, w in enumerate(words) if i == 0 or w not in SMALL_WORDS):
@@ -169,8 +201,13 @@ def problems() -> list[str]:
             for ref in re.findall(r"rpc://([A-Za-z0-9_]+)", text):
                 if ref not in rpcs:
                     out.append(f"{path}: rpc://{ref} is not an RPC in makecomapp.json")
+            for options in re.findall(r'"options":\s*"([^"]*)"', text):
+                if not options.startswith("rpc://"):
+                    out.append(f"{path}: options {options!r} must be an rpc:// reference or a list")
             if code not in ("samples", "interface") and text.count("{{") != text.count("}}"):
                 out.append(f"{path}: unbalanced IML braces")
+            if BRACKET_KEY_RE.search(text):
+                out.append(f"{path}: IML names a key as x['key']; Make's IML writes x.`key`")
     return out
 
 

@@ -39,6 +39,10 @@ FORBIDDEN_PARAM_KEYS = {"__IMTCONN__", "__IMTKEY__", "hook", "datastore", "agent
 #: exporter-only module metadata; designer coordinates are the only metadata we keep
 FORBIDDEN_MODULE_META = {"restore", "expect", "interface", "parameters", "advanced"}
 TOP_LEVEL_KEYS = {"name", "description", "flow", "metadata"}
+#: modules that start a scenario on an incoming request: the scenario is instant (metadata.instant)
+INSTANT_FIRST_MODULES = {"gateway:CustomWebHook", "gateway:CustomMailHook"}
+#: select-mode values Make exports for slack:CreateMessage's channel ("manualy" is Make's spelling)
+SLACK_CHANNEL_MODES = {"manualy", "list"}
 #: hosts a blueprint may name literally: placeholders and the public APIs it calls
 ALLOWED_HOSTS = re.compile(r"^(?:[a-z0-9-]+\.)*example\.com$|^api\.hubapi\.com$")
 SECRET_PATTERNS = [
@@ -92,6 +96,9 @@ def check_blueprint(slug: str, bp: dict) -> list[str]:
         fail("metadata", "scenario settings are required")
     if not isinstance((meta.get("designer") or {}).get("orphans"), list):
         fail("metadata", "designer.orphans is required")
+    first = (bp.get("flow") or [{}])[0]
+    if isinstance(first, dict) and first.get("module") in INSTANT_FIRST_MODULES and meta.get("instant") is not True:
+        fail("metadata", f"instant must be true: the scenario starts with {first['module']}")
 
     visits = list(iml.walk(bp.get("flow") or []))
     ids: set[int] = set()
@@ -141,6 +148,10 @@ def check_blueprint(slug: str, bp: dict) -> list[str]:
                 fail(where, "filter.conditions must be a list of non-empty lists")
         if mod.get("module") == "builtin:BasicAggregator" and not isinstance((mod.get("parameters") or {}).get("feeder"), int):
             fail(where, "aggregator parameters.feeder must be a module id")
+        if mod.get("module") == "slack:CreateMessage":
+            mode = (mod.get("mapper") or {}).get("channelWType")
+            if mode not in SLACK_CHANNEL_MODES:
+                fail(where, f"slack:CreateMessage channelWType {mode!r}: Make exports only {sorted(SLACK_CHANNEL_MODES)}")
         if mod.get("module") == "http:MakeRequest" and mod.get("version") != 4:
             fail(where, "use http:MakeRequest version 4")
         if mod.get("module", "").startswith("http:") and mod.get("module") != "http:MakeRequest":
@@ -168,6 +179,9 @@ def check_blueprint(slug: str, bp: dict) -> list[str]:
             if ref not in v.before:
                 fail(where, f"{{{{{ref}.{path}}}}} refers to a module that does not run before module {mid}")
 
+    if any(m.get("module") == "builtin:Break" for v in visits for m in v.module.get("onerror") or []):
+        if (meta.get("scenario") or {}).get("dlq") is not True:
+            fail("metadata", "scenario.dlq must be true: a Break error handler needs incomplete executions stored")
     for v in visits:
         if v.module.get("module") == "builtin:BasicAggregator" and v.module["parameters"].get("feeder") not in ids:
             fail(v.where, "aggregator feeder does not reference an existing module")
@@ -196,6 +210,9 @@ def check_readme(slug: str, bp: dict) -> list[str]:
             fails.append(fail)
     if not re.search(r"\*\*After import\*\*\s+1\. ", text):
         fails.append(f"patterns/{slug}/README.md: After import must be numbered steps")
+    if re.search(r"\bBreak\b", text) and (bp.get("metadata", {}).get("scenario") or {}).get("dlq") is not True:
+        fails.append(f"patterns/{slug}: the README suggests a Break error handler, so metadata.scenario.dlq must be true "
+                     "(Make stores incomplete executions only then)")
     return fails
 
 

@@ -3,7 +3,9 @@
 Covers what our app files use: request chains, ``condition``, ``temp``, ``repeat`` (condition,
 delay, limit), ``response.output`` / ``iterate``, the base URL, headers and error mapping. App IML
 is JavaScript-like (``a && b``, ``x != 'y'``, ``if(c, a, b)``, ``ifempty``, ``length``, ``join``,
-``toCollection``, ``first``); expressions are translated to Python and evaluated with no builtins.
+``toCollection``, ``first``, ``replace`` with a ``/regex/flags`` pattern, backtick keys such as
+``headers.`retry-after```); expressions are translated to Python and evaluated with no builtins.
+An object key ``{{...}}`` merges its (collection) value into the object, as Make's spread key does.
 ``undefined`` values are left out of bodies, query strings and headers, as Make does.
 """
 
@@ -30,6 +32,9 @@ EXPR_RE = re.compile(r"\{\{(.*?)\}\}", re.S)
 class _Bag(dict):
     """A dict whose keys read as attributes; missing keys read as undefined."""
 
+    def __missing__(self, name):
+        return UNDEFINED
+
     def __getattr__(self, name):
         value = self.get(name, UNDEFINED)
         return _Bag(value) if isinstance(value, dict) and not isinstance(value, _Bag) else value
@@ -46,11 +51,23 @@ FUNCTIONS = {
     "join": lambda a, sep: sep.join(str(x) for x in a),
     "toCollection": lambda arr, k, v: {} if _empty(arr) else {i[k]: i[v] for i in arr},
     "first": lambda a: UNDEFINED if _empty(a) else a[0],
+    "replace": lambda text, pattern, new: _replace(text, pattern, new),
 }
+SPREAD_KEY = "{{...}}"
+
+
+def _replace(text, pattern: str, new: str) -> str:
+    """IML ``replace``: a ``/regex/flags`` pattern is a regular expression (``g``: every match), else literal."""
+    text = "" if text in (None, UNDEFINED) else str(text)
+    m = re.fullmatch(r"/(.*)/([gimsuy]*)", pattern, re.S)
+    if not m:
+        return text.replace(pattern, new, 1)
+    flags = re.I if "i" in m.group(2) else 0
+    return re.sub(m.group(1), new, text, count=0 if "g" in m.group(2) else 1, flags=flags)
 
 
 def evaluate(expr: str, ctx: dict):
-    py = expr.strip()
+    py = re.sub(r"\.`([^`]+)`", lambda m: f"[{m.group(1)!r}]", expr.strip())  # a.`b-c` -> a['b-c']
     py = re.sub(r"\bif\(", "_if(", py)
     py = py.replace("&&", " and ").replace("||", " or ")
     py = re.sub(r"!(?!=)", " not ", py)
@@ -64,7 +81,13 @@ def evaluate(expr: str, ctx: dict):
 
 def render(value, ctx: dict):
     if isinstance(value, dict):
-        out = {k: render(v, ctx) for k, v in value.items()}
+        out: dict = {}
+        for k, v in value.items():
+            rendered = render(v, ctx)
+            if k == SPREAD_KEY:
+                out.update(rendered if isinstance(rendered, dict) else {})
+            else:
+                out[k] = rendered
         return {k: v for k, v in out.items() if v is not UNDEFINED}
     if isinstance(value, list):
         return [render(v, ctx) for v in value]

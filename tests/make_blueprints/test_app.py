@@ -76,22 +76,103 @@ BAD_SECTIONS = [
     ("negative delay", "communication", {"url": "/v1/jobs/1", "repeat": {"condition": "{{true}}", "delay": -1, "limit": 2}}),
     ("unknown error type", "base", {"baseUrl": "https://x.example.com", "response": {"error": {"429": {"type": "TooManyError"}}},
                                     "log": {"sanitize": ["request.headers.authorization"]}}),
-    ("base without sanitize", "base", {"baseUrl": "https://x.example.com", "response": {"error": {}}}),
     ("parameter type", "parameters", [{"name": "x", "type": "string"}]),
-    ("parameter name", "parameters", [{"name": "my field", "type": "text"}]),
-    ("bad rpc reference", "parameters", [{"name": "x", "type": "select", "options": "rpcs/list"}]),
+    ("empty parameter name", "parameters", [{"name": "", "type": "text"}]),
     ("interface without type", "interface", [{"name": "summary"}]),
     ("samples not an object", "samples", [1, 2]),
     ("webhook directive typo", "webhookCommunication", {"respnd": {"status": 200}}),
-    ("attach without response", "webhookAttach", {"url": "/v1/hooks", "method": "POST"}),
+    ("attach without body", "webhookAttach", {"url": "/v1/hooks", "method": "POST", "response": {"data": {}}}),
     ("connection metadata type", "connectionCommunication",
      {"url": "/v1/me", "response": {"metadata": {"type": "number", "value": "x"}}}),
 ]
 
 
-@pytest.mark.parametrize(("section", "content"), [b[1:] for b in BAD_SECTIONS], ids=[b[0] for b in BAD_SECTIONS])
+#: where our schema was looser than Make's (vscode-apps-sdk syntaxes/imljson/schemas)
+MAKE_REJECTS = [
+    ("headers as an IML string", "communication",
+     {"url": "/v1/me", "headers": "{{toCollection(parameters.headers, 'key', 'value')}}"}),
+    ("qs as an IML string", "communication", {"url": "/v1/me", "qs": "{{toCollection(parameters.qs, 'key', 'value')}}"}),
+    ("POST without body", "communication", {"url": "/v1/conversations", "method": "POST"}),
+    ("DELETE without body", "webhookDetach", {"url": "/v1/hooks/{{webhook.externalHookId}}", "method": "DELETE"}),
+    ("per-status error without message", "base",
+     {"baseUrl": "https://x.example.com", "response": {"error": {"message": "x", "429": {"type": "RateLimitError"}}}}),
+    ("error without message", "communication", {"url": "/v1/me", "response": {"error": {"type": "DataError"}}}),
+    ("parameter mode fixed", "parameters", [{"name": "x", "type": "select", "mode": "fixed", "options": [{"label": "A", "value": "a"}]}]),
+]
+#: where our schema was stricter than Make's
+MAKE_ACCEPTS = [
+    ("base timeout", "base", {"baseUrl": "https://x.example.com", "timeout": 30000}),
+    ("parameter mode choose", "parameters", [{"name": "x", "type": "select", "mode": "choose", "options": [{"label": "A", "value": "a"}]}]),
+    ("banner parameter", "parameters", [{"type": "banner", "title": "Heads up", "text": "Recordings take minutes."}]),
+    ("any parameter name", "parameters", [{"name": "my field", "type": "text"}]),
+    ("a spread key merges mapped headers", "communication",
+     {"url": "/v1/me", "headers": {"{{...}}": "{{toCollection(parameters.headers, 'key', 'value')}}"}}),
+]
+
+
+@pytest.mark.parametrize(("section", "content"), [b[1:] for b in BAD_SECTIONS + MAKE_REJECTS],
+                         ids=[b[0] for b in BAD_SECTIONS + MAKE_REJECTS])
 def test_section_schema_rejects(section, content):
     assert list(check_app.section_validator(section).iter_errors(content))
+
+
+@pytest.mark.parametrize(("section", "content"), [b[1:] for b in MAKE_ACCEPTS], ids=[b[0] for b in MAKE_ACCEPTS])
+def test_section_schema_accepts_what_make_accepts(section, content):
+    assert [e.message for e in check_app.section_validator(section).iter_errors(content)] == []
+
+
+def test_schemas_name_their_source():
+    for name in ("make-custom-app-sections.schema.json", "makecomapp.schema.json"):
+        description = json.loads((check_app.SCHEMA / name).read_text(encoding="utf-8"))["description"]
+        assert "integromat/vscode-apps-sdk" in description, name
+
+
+def test_base_review_rules():
+    assert check_app.base_problems(check_app.read_json("general/base.iml.json")) == []
+    assert check_app.base_problems({"baseUrl": "https://x.example.com", "response": {"error": {}}}) == [
+        "base: log.sanitize must hide the authorization header",
+        "base: HTTP 401 must map to InvalidAccessTokenError", "base: HTTP 429 must map to RateLimitError"]
+
+
+# ------------------------------------------------------------- Make's rules for this app's files
+
+def test_manifest_lists_every_component_type_including_endpoint():
+    import jsonschema
+
+    manifest = check_app.manifest()
+    assert manifest["components"]["endpoint"] == {}
+    del manifest["components"]["endpoint"]
+    schema = json.loads((check_app.SCHEMA / "makecomapp.schema.json").read_text(encoding="utf-8"))
+    assert any("endpoint" in e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(manifest))
+
+
+def test_the_instant_trigger_has_no_scope():
+    manifest = check_app.manifest()
+    trigger = manifest["components"]["module"]["watchConversationProcessed"]
+    assert "scope" not in trigger["codeFiles"]
+    assert not (check_app.APP / "modules/watch-conversation-processed/watch-conversation-processed.scope.iml.json").exists()
+    trigger["codeFiles"]["scope"] = manifest["components"]["module"]["makeApiCall"]["codeFiles"]["scope"]
+    assert "module watchConversationProcessed: an instant_trigger module has no scope file" in check_app.problems(manifest)
+
+
+def test_the_universal_module_sends_headers_and_qs_as_objects_to_a_relative_url():
+    api = check_app.read_json(check_app.manifest()["components"]["module"]["makeApiCall"]["codeFiles"]["communication"])
+    assert isinstance(api["headers"], dict) and isinstance(api["qs"], dict)
+    assert api["url"].startswith("/")
+
+
+def test_an_absolute_universal_url_is_caught(tmp_path, monkeypatch):
+    api = check_app.read_json(check_app.manifest()["components"]["module"]["makeApiCall"]["codeFiles"]["communication"])
+    real = check_app.read_json
+    monkeypatch.setattr(check_app, "read_json", lambda rel: {**api, "url": "{{parameters.url}}"}
+                        if rel.endswith("make-api-call.communication.iml.json") else real(rel))
+    assert any("universal module's url must be a path" in p for p in check_app.problems())
+
+
+def test_dashed_keys_are_named_the_iml_way():
+    text = (check_app.APP / "general/base.iml.json").read_text(encoding="utf-8")
+    assert "headers.`retry-after`" in text and not check_app.BRACKET_KEY_RE.search(text)
+    assert check_app.BRACKET_KEY_RE.search("{{ifempty(headers['retry-after'], 60)}}")
 
 
 def test_manifest_schema_rejects_an_unknown_module_type(tmp_path):
@@ -118,3 +199,30 @@ def test_base_error_mapping_renders_the_facades_error(status, kind, shown):
            "body": {"error": {"code": "rate_limited", "message": "Too many requests; slow down.", "details": None}}}
     assert spec.get("type", error["type"]) == kind
     assert render(spec.get("message", error["message"]), ctx) == shown
+
+
+# ------------------------------------------- samples and delivery fields come from the facade's code
+
+def test_samples_are_the_facades_own_flattening_of_its_sample_conversation():
+    from connector.insights.flatten import flatten
+    from connector.insights.samples import SAMPLE_LINKS, SAMPLE_RAW
+
+    real = flatten(SAMPLE_RAW, links=SAMPLE_LINKS).model_dump(mode="json")
+    for module in ("getInsights", "processConversation", "appendConversation"):
+        assert check_app.read_json(check_app.manifest()["components"]["module"][module]["codeFiles"]["samples"]) == real
+    trigger = check_app.read_json("modules/watch-conversation-processed/watch-conversation-processed.samples.iml.json")
+    assert trigger["action_items_text"] == real["action_items_text"] and trigger["event"] == "conversation.completed"
+
+
+def test_the_triggers_fields_are_the_facades_delivery_models():
+    from connector.api.models import CompletedEvent, FailedEvent
+
+    interface = check_app.read_json("modules/watch-conversation-processed/watch-conversation-processed.interface.iml.json")
+    assert {f["name"] for f in interface} == set(CompletedEvent.model_fields) | set(FailedEvent.model_fields)
+
+
+def test_attach_keeps_the_hook_id_for_detach(monkeypatch):
+    real = check_app.read_json
+    monkeypatch.setattr(check_app, "read_json", lambda rel: {"url": "/v1/hooks", "method": "POST", "body": {}}
+                        if rel.endswith("attach.iml.json") else real(rel))
+    assert "webhook conversationEvents: attach must keep response.data.externalHookId for detach" in check_app.problems()

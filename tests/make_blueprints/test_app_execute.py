@@ -64,6 +64,25 @@ def test_make_an_api_call(conn):
     assert out["statusCode"] == 200 and out["body"]["key_id"]
 
 
+def test_make_an_api_call_sends_mapped_headers_and_query_string(conn):
+    app_runner.run("module", "processConversation", {
+        "source": "transcript", "transcript": TRANSCRIPT, "wait_for_result": False}, conn)
+    out, made = app_runner.run("module", "makeApiCall", {
+        "url": "v1/conversations", "method": "GET",
+        "headers": [{"key": "X-Request-Id", "value": "make-universal-1"}], "qs": [{"key": "limit", "value": "1"}]}, conn)
+    assert made == ["GET /v1/conversations"]
+    assert out["headers"]["x-request-id"] == "make-universal-1" and len(out["body"]["conversations"]) == 1
+
+
+def test_make_an_api_call_never_leaves_the_connectors_url(conn, receiver):
+    """An absolute URL (or a host trick) stays a path under the connection's URL: the key goes nowhere else."""
+    for url in (receiver.url, "//" + receiver.url.split("://", 1)[1], "@127.0.0.1/x"):
+        with pytest.raises(app_runner.AppError) as err:
+            app_runner.run("module", "makeApiCall", {"url": url, "method": "GET", "headers": [], "qs": []}, conn)
+        assert err.value.status == 404
+    assert receiver.deliveries == []
+
+
 def test_errors_carry_the_facades_message_and_type(conn):
     with pytest.raises(app_runner.AppError) as err:
         app_runner.run("module", "getInsights", {"conversation_id": "0000000000000000", "include": []}, conn)

@@ -120,3 +120,53 @@ BAD = [
 def test_structural_check_catches(slug, change, expected):
     fails = _mutate(slug, change)
     assert any(expected in f for f in fails), fails
+
+
+# ------------------------------------------------- Make's scenario metadata and exported options
+
+def _slack_modules(bp):
+    return [v.module for v in iml.walk(bp["flow"]) if v.module["module"] == "slack:CreateMessage"]
+
+
+def test_slack_channel_modes_are_ones_make_exports():
+    modes = [m["mapper"]["channelWType"] for slug in SLUGS for m in _slack_modules(validate.load(slug))]
+    assert len(modes) == 4 and set(modes) <= {"manualy", "list"}
+
+
+def test_a_map_channel_mode_is_caught():
+    def change(bp):
+        _slack_modules(bp)[0]["mapper"]["channelWType"] = "map"
+    assert any("channelWType 'map'" in f for f in _mutate("text-to-insights-sync", change))
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_webhook_scenarios_are_instant(slug):
+    bp = validate.load(slug)
+    assert bp["flow"][0]["module"] == "gateway:CustomWebHook" and bp["metadata"]["instant"] is True
+    assert any("instant must be true" in f for f in _mutate(slug, lambda b: b["metadata"].pop("instant")))
+
+
+def test_a_readme_suggesting_break_needs_dlq():
+    bp = validate.load("process-recording")
+    assert "Break" in (validate.PATTERNS / "process-recording" / "README.md").read_text(encoding="utf-8")
+    assert bp["metadata"]["scenario"]["dlq"] is True
+    bp["metadata"]["scenario"]["dlq"] = False
+    assert any("dlq must be true" in f for f in validate.check_readme("process-recording", bp))
+
+
+def test_a_break_handler_needs_dlq():
+    def change(bp):
+        bp["metadata"]["scenario"]["dlq"] = False
+        bp["flow"][2]["onerror"] = [{"id": 9, "module": "builtin:Break", "version": 1,
+                                     "parameters": {"count": 3, "interval": 1}, "mapper": {},
+                                     "metadata": {"designer": {"x": 900, "y": 300}}}]
+    assert any("dlq must be true" in f for f in _mutate("process-recording", change))
+
+
+def test_readme_runs_these_tests_and_states_no_hand_counted_figures():
+    import re
+
+    text = (validate.ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pytest -q tests/make_blueprints" in text
+    assert "### Checked offline" in text and "### Only a real Make account can show" in text
+    assert not re.search(r"~\s*\d+\s*(s|sec|seconds|min)\b|\b\d+\s+(tests|checks)\b|\b\d+ passed", text)
