@@ -212,3 +212,22 @@ def test_summary_page_option_on_submit(api, sandbox):
     assert flat["summary_url"].startswith("http://127.0.0.1")
     again = api.insights(flat["conversation_id"]).json()
     assert again["summary_url"] == flat["summary_url"]
+
+
+def test_batch_csv_carries_the_score_and_the_answers(api, sandbox):
+    import csv
+    import io
+
+    sandbox.configure(callscore_lag_seconds=0)
+    started = api.session.post(f"{api.url}/v1/batches", headers=api.headers(), timeout=30, json={
+        "items": [{"transcript": SALES_CALL, "key": "call-1"}],
+        "options": {**SCORED, "fields": FIELDS[:1]},
+    })
+    assert started.status_code in (200, 201, 202), started.text
+    batch = started.json()["batch_id"]
+    eventually(lambda: api.get(f"/v1/batches/{batch}").json()["status"] == "completed", timeout=30, step=0.3)
+    answer = api.get(f"/v1/batches/{batch}/insights", headers={"Accept": "text/csv"})
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert len(rows) == 1
+    assert 0 <= int(rows[0]["call_score"]) <= 100 and rows[0]["call_score_text"].count("/100") == 4
+    assert json.loads(rows[0]["answers"]) == {"budget": 80000}
