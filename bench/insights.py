@@ -2,7 +2,9 @@
 sequential client (one call after another, as a hand-built Zap or the official SDK reads them).
 
 The sandbox gets a fixed per-endpoint latency (`part_latency`, assumed realistic values below);
-`connector serve` reads the conversation and its nine parts."""
+`connector serve` reads the conversation and its nine parts. A second conversation was submitted
+with a Call Score, typed fields for Nebula and a summary page: its get-insights also carries those
+(kept in the store once computed, so a re-read costs no extra Symbl or Nebula call)."""
 
 from __future__ import annotations
 
@@ -27,14 +29,22 @@ def run(reps: int) -> dict[str, Any]:
         first = facade.submit({"transcript": TRANSCRIPT, "wait": 20, "name": "insights bench"})
         first.raise_for_status()
         cid = first.json()["conversation_id"]
-        sandbox.configure(part_latency=PART_LATENCY)
+        sandbox.configure(callscore_lag_seconds=0)
+        extras = facade.submit({"transcript": TRANSCRIPT, "wait": 20, "name": "insights bench (extras)",
+                                "call_score": True, "summary_page": True, "ask": "What was agreed?",
+                                "fields": [{"key": "budget", "description": "the budget", "type": "number"}]})
+        extras.raise_for_status()
+        cid_extras = extras.json()["conversation_id"]
+        sandbox.configure(part_latency={**PART_LATENCY, "callscore": 0.3})
         session = requests.Session()
         base = f"{sandbox.url}/v1/conversations/{cid}"
         headers = sandbox.headers()
         single: dict[str, list[float]] = {p: [] for p in PATHS}
         sequential: list[float] = []
         through: list[float] = []
+        with_extras: list[float] = []
         url = f"{facade.url}/v1/conversations/{cid}/insights"
+        url_extras = f"{facade.url}/v1/conversations/{cid_extras}/insights"
         log(f"get-insights: {reps} rounds")
         for _ in range(reps):
             start = time.perf_counter()
@@ -47,10 +57,15 @@ def run(reps: int) -> dict[str, Any]:
             answer = session.get(url, headers=facade.headers(), timeout=30)
             through.append(time.perf_counter() - t)
             assert answer.status_code == 200 and not answer.json()["warnings"], answer.text[:300]
+            t = time.perf_counter()
+            answer = session.get(url_extras, headers=facade.headers(), timeout=30)
+            with_extras.append(time.perf_counter() - t)
+            body = answer.json()
+            assert answer.status_code == 200 and body["call_score"] is not None and body["summary_url"], body
         slowest_part = max(single, key=lambda p: median(single[p]))
         return {"reps": reps, "single": {p: median(v) for p, v in single.items()}, "slowest_part": slowest_part,
                 "slowest": median(single[slowest_part]), "sequential": median(sequential),
-                "facade": median(through), "facade_max": max(through)}
+                "facade": median(through), "facade_max": max(through), "facade_extras": median(with_extras)}
     finally:
         facade.close()
         sandbox.close()
@@ -63,6 +78,8 @@ def render(r: dict[str, Any]) -> str:
         [f"slowest single endpoint (`{r['slowest_part']}`)", fmt_s(r["slowest"]), "1.00"],
         ["**facade `GET /v1/conversations/{id}/insights`** (10 reads in parallel + flatten)", fmt_s(r["facade"]),
          f"**{r['facade'] / r['slowest']:.2f}**"],
+        ["facade get-insights with Call Score, Nebula answers and summary page", fmt_s(r.get("facade_extras", 0)),
+         f"{r.get('facade_extras', 0) / r['slowest']:.2f}"],
         ["sequential client (the same 10 reads one after another)", fmt_s(r["sequential"]),
          f"{r['sequential'] / r['slowest']:.2f}"],
     ])

@@ -16,6 +16,10 @@ from flask import current_app
 from flask_openapi3 import Info, OpenAPI
 
 from connector import __version__
+from connector.ai.ask import Asker
+from connector.ai.callscore import CallScores
+from connector.ai.enrich import Enricher
+from connector.ai.summary_pages import SummaryPages
 from connector.config import Settings
 from connector.insights.service import InsightsService
 from connector.jobs.delivery import OutboxSender
@@ -28,6 +32,7 @@ from connector.store import open_store
 from connector.store.base import Store, Submission
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
+from connector.symbl.nebula import NebulaClient
 from connector.trackers.service import TrackerService
 
 log = logging.getLogger("connector")
@@ -106,14 +111,20 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
                          read_timeout=settings.symbl_read_timeout)
     insights_pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="insights")
     poll_pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="poll")
+    nebula_key = settings.nebula_api_key.get_secret_value()
     if settings.sandbox:
         from connector.sandbox.config import SandboxConfig
 
         sandbox = SandboxConfig()  # the same SANDBOX_APP_ID/SECRET the embedded sandbox reads
         default = Credential(sandbox.app_id, sandbox.app_secret)
+        nebula_key = nebula_key or sandbox.nebula_api_key
     else:
         default = Credential(settings.symbl_app_id, settings.symbl_app_secret.get_secret_value())
-    insights = InsightsService(client, insights_pool, settings.transcript_max_chars)
+    nebula = NebulaClient(settings.nebula_url, nebula_key, connect_timeout=settings.symbl_connect_timeout,
+                          read_timeout=max(settings.symbl_read_timeout, 60.0))
+    enricher = Enricher(CallScores(client, store), SummaryPages(client, store),
+                        Asker(client, nebula, store, settings.ask_transcript_max_chars), insights_pool)
+    insights = InsightsService(client, insights_pool, settings.transcript_max_chars, enricher)
     holder: dict[str, Facade] = {}
     base = settings.public_url or "http://localhost"
 

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     max_concurrent_jobs: int = Field(0, alias="SYMBL_MAX_CONCURRENT_JOBS", ge=0)
     """Jobs in flight at Symbl per Symbl credential, across all workers and instances (0: unlimited)."""
 
+    # Nebula, Symbl's LLM (the ask feature); in sandbox mode both default to the sandbox
+    nebula_api_key: SecretStr = Field(SecretStr(""), alias="NEBULA_API_KEY")
+    nebula_base_url: str = Field("", alias="NEBULA_BASE_URL")
+    ask_transcript_max_chars: int = Field(60000, alias="CONNECTOR_ASK_TRANSCRIPT_MAX_CHARS", ge=500)
+    """The transcript sent to Nebula is cut to this many characters (its context window is undocumented)."""
+
     # the facade
     api_keys: CommaList = Field(default_factory=list, alias="CONNECTOR_API_KEYS")
     max_wait_seconds: float = Field(300.0, alias="CONNECTOR_MAX_WAIT_SECONDS", gt=0)
@@ -66,3 +72,10 @@ class Settings(BaseSettings):
     @cached_property
     def base_url(self) -> str:
         return self.symbl_base_url.rstrip("/")
+
+    @cached_property
+    def nebula_url(self) -> str:
+        """Nebula's base URL: NEBULA_BASE_URL, else the sandbox (sandbox mode) or Symbl's Nebula host."""
+        if self.nebula_base_url:
+            return self.nebula_base_url.rstrip("/")
+        return self.base_url if self.sandbox else "https://api-nebula.symbl.ai"

@@ -5,6 +5,8 @@ submits (connector/queue)."""
 from __future__ import annotations
 
 import csv
+import types
+import typing
 import io
 import json
 import time
@@ -35,11 +37,17 @@ INSIGHT_THREADS = 8
 
 
 def _scalar(annotation: Any) -> bool:
-    return annotation in (str, int, float, bool) or getattr(annotation, "__origin__", None) is Literal
+    if annotation in (str, int, float, bool) or getattr(annotation, "__origin__", None) is Literal:
+        return True
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    return isinstance(annotation, types.UnionType) and len(args) == 1 and _scalar(args[0])  # e.g. int | None
 
 
-CSV_COLUMNS: list[str] = [name for name, f in FlatInsights.model_fields.items() if _scalar(f.annotation)] + ["key", "item"]
-"""The insights CSV: the scalar fields of FlatInsights in model order, then the item's key and index."""
+CSV_COLUMNS: list[str] = [
+    name for name, f in FlatInsights.model_fields.items() if _scalar(f.annotation) or name == "answers"
+] + ["key", "item"]
+"""The insights CSV: the scalar fields of FlatInsights in model order (``answers`` as a JSON object),
+then the item's key and index."""
 
 
 # -- models -----------------------------------------------------------------------------------------
@@ -248,7 +256,7 @@ def batch_insights(path: BatchPath) -> Response:
         flat = the.insights.flat(
             caller.credential, conversation_id=sub.conversation_id, job_id=sub.job_id, status="completed",
             include=sub.options.get("include"), deadline=time.monotonic() + max(the.settings.symbl_read_timeout, 30.0),
-            name=sub.name, language=sub.options.get("language") or "", base_url=base,
+            name=sub.name, language=sub.options.get("language") or "", base_url=base, options=sub.options,
         )
         return {**flat.model_dump(mode="json"), "key": item.key, "item": item.index}
 
@@ -265,14 +273,19 @@ def batch_insights(path: BatchPath) -> Response:
     return Response(lines, mimetype="application/x-ndjson")
 
 
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return "" if value is None else value
+
+
 def to_csv(rows: list[dict[str, Any]]) -> str:
     """Rows of flat insights as CSV (booleans as true/false)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([
-            ("true" if row.get(c) else "false") if isinstance(row.get(c), bool) else row.get(c, "")
-            for c in CSV_COLUMNS
-        ])
+        writer.writerow([_cell(row.get(c, "")) for c in CSV_COLUMNS])
     return out.getvalue()

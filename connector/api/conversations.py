@@ -52,6 +52,17 @@ def wait_seconds(requested: float | None) -> float:
     return min(wait, settings.max_wait_seconds)
 
 
+NOT_CONFIGURED = ("nebula_not_configured",
+                  "Asking about a conversation needs Nebula, Symbl's LLM: set NEBULA_API_KEY on the facade.")
+
+
+def require_nebula() -> None:
+    """Refuse up front (400) when a question for Nebula cannot be asked: no Nebula key is configured."""
+    enricher = facade().insights.enricher
+    if enricher is None or not enricher.asker.nebula.configured:
+        raise ApiError(400, *NOT_CONFIGURED)
+
+
 def accepted(sub: Submission, status: str) -> Response:
     links = links_for(base_url(), sub.conversation_id, sub.job_id)
     body = Accepted(conversation_id=sub.conversation_id, job_id=sub.job_id, status=status, links=links)  # type: ignore[arg-type]
@@ -87,8 +98,9 @@ def insights_answer(sub: Submission, deadline: float, include: list[str] | None,
             return jsonify(dump(raw))
         flat = the.insights.flat(
             caller.credential, conversation_id=sub.conversation_id, job_id=sub.job_id, status="completed",
-            include=include, deadline=budget, name=sub.name, language=sub.options.get("language") or "",
-            base_url=base_url(),
+            include=include, deadline=max(budget, deadline), name=sub.name,
+            language=sub.options.get("language") or "", base_url=base_url(), options=sub.options,
+            wait_deadline=deadline,
         )
     except SymblError as exc:
         raise from_symbl(exc, ids) from None
@@ -118,6 +130,8 @@ def submit(conversation_id: str | None) -> Response:
     the = facade()
     caller = current_caller()
     parsed, upload = read_input()
+    if parsed.ask or parsed.fields:
+        require_nebula()
     wait = wait_seconds(parsed.wait)
     deadline = time.monotonic() + wait
     if parsed.callback_url:

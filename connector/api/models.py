@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from connector.insights.contract import INSIGHT_PARTS, FlatInsights, JobStatus, Links
+from connector.insights.contract import EXTRA_PARTS, INSIGHT_PARTS, FlatInsights, JobStatus, Links
 
 
 class _Strict(BaseModel):
@@ -36,7 +36,10 @@ class WaitQuery(_Strict):
 
 
 class InsightsQuery(WaitQuery):
-    include: str | None = Field(None, description="Comma-joined parts: " + ", ".join(INSIGHT_PARTS))
+    include: str | None = Field(
+        None, description="Comma-joined parts: " + ", ".join(INSIGHT_PARTS + EXTRA_PARTS)
+        + " (call_score and summary_url are read or created as well; alone they keep every part)."
+    )
     format: Literal["flat", "raw"] = Field("flat", description="flat (default) or raw (Symbl's own bodies).")
 
     @field_validator("include")
@@ -44,9 +47,10 @@ class InsightsQuery(WaitQuery):
     def _known(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        unknown = [p for p in (s.strip() for s in value.split(",")) if p and p not in INSIGHT_PARTS]
+        known = INSIGHT_PARTS + EXTRA_PARTS
+        unknown = [p for p in (s.strip() for s in value.split(",")) if p and p not in known]
         if unknown:
-            raise ValueError(f"unknown insight part(s) {', '.join(unknown)}; choose from {', '.join(INSIGHT_PARTS)}")
+            raise ValueError(f"unknown insight part(s) {', '.join(unknown)}; choose from {', '.join(known)}")
         return value
 
     def parts(self) -> list[str] | None:

@@ -13,14 +13,16 @@ from flask_limiter import Limiter
 from flask_openapi3 import APIBlueprint, OpenAPI
 from pydantic import ValidationError
 
-from connector.api import batches, conversations, hooks, jobs, ops, symbl_webhook, trackers
+from connector.api import ask, batches, conversations, hooks, jobs, ops, symbl_webhook, trackers
 from connector.api.auth import authenticate, key_hash, key_id_of
 from connector.api.errors import error_response, invalid_request
 from connector.app import facade
 from connector.logs import request_id
 from connector.metrics import LATENCY, REQUESTS
 
-AUTHENTICATED: tuple[APIBlueprint, ...] = (conversations.bp, jobs.bp, hooks.bp, trackers.bp, batches.bp, ops.v1)
+AUTHENTICATED: tuple[APIBlueprint, ...] = (
+    conversations.bp, ask.bp, jobs.bp, hooks.bp, trackers.bp, batches.bp, ops.v1,
+)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 

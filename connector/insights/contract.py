@@ -35,6 +35,10 @@ INSIGHT_PARTS: tuple[str, ...] = (
 )
 """The Conversation API parts a caller can ``include`` (the conversation itself is always read)."""
 
+EXTRA_PARTS: tuple[str, ...] = ("call_score", "summary_url")
+"""More that a caller can ``include`` on get-insights: read (or create) these too. Naming only
+extras in ``include`` keeps every Conversation API part."""
+
 
 class _Flat(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -95,6 +99,16 @@ class MemberItem(_Flat):
     wpm: int = Field(0, title="Words per Minute", description="Speaking pace.")
 
 
+class CallScoreCriterion(_Flat):
+    """One Call Score criterion, for a CRM line item."""
+
+    name: str = Field("", title="Name", description="The criterion, e.g. Communication and Engagement.")
+    score: int = Field(0, title="Score", description="0 to 100.")
+    summary: str = Field("", title="Summary", description="What the score is based on.")
+    positive: str = Field("", title="Positive Feedback", description="What went well.")
+    negative: str = Field("", title="Negative Feedback", description="What to improve.")
+
+
 class InsightWarning(_Flat):
     """One part of the insights that could not be read; that part is left empty."""
 
@@ -149,6 +163,20 @@ class FlatInsights(_Flat):
     has_action_items: bool = Field(False, title="Has Action Items")
     is_negative: bool = Field(False, title="Is Negative", description="True when the sentiment is negative.")
     tracker_names: str = Field("", title="Tracker Names", description="Comma-joined names of trackers that matched.")
+    # Call Score, questions answered by Nebula, the hosted summary page (when asked for)
+    call_score: int | None = Field(
+        None, title="Call Score", description="0 to 100 when a Call Score was asked for and is ready, else null."
+    )
+    call_score_summary: str = Field("", title="Call Score Summary", description="Symbl's summary of the score.")
+    call_score_text: str = Field(
+        "", title="Call Score (text)", description='One "Criterion: score/100 - summary" per line.'
+    )
+    answer: str = Field("", title="Answer", description="Nebula's answer to the submit's `ask` question.")
+    answers: dict[str, str | int | float | bool | None] = Field(
+        default_factory=dict, title="Answers",
+        description="One key per requested field (submit's `fields`), typed as declared, or null.",
+    )
+    summary_url: str = Field("", title="Summary Page URL", description="Symbl's hosted summary page, when asked for.")
     # ready-made messages
     crm_note: str = Field("", title="CRM Note", description="A plain-text note for HubSpot, Salesforce or Pipedrive.")
     slack_text: str = Field("", title="Slack Message", description="The summary as Slack mrkdwn.")
@@ -161,6 +189,7 @@ class FlatInsights(_Flat):
     entities: list[EntityItem] = Field(default_factory=list, title="Entities")
     trackers: list[TrackerHit] = Field(default_factory=list, title="Trackers")
     members: list[MemberItem] = Field(default_factory=list, title="Members")
+    call_score_criteria: list[CallScoreCriterion] = Field(default_factory=list, title="Call Score Criteria")
     # plumbing
     links: Links = Field(default_factory=Links, title="Links")
     warnings: list[InsightWarning] = Field(

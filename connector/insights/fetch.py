@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from concurrent.futures import Executor
 from typing import Any
 
-from connector.insights.contract import INSIGHT_PARTS, InsightWarning, JobStatus
+from connector.insights.contract import EXTRA_PARTS, INSIGHT_PARTS, InsightWarning, JobStatus
 from connector.insights.raw import RawInsights
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
@@ -30,7 +30,10 @@ def fetch_raw(
     deadline: float,
 ) -> RawInsights:
     """Read the conversation and the ``include``d parts (default all) concurrently."""
-    parts = ["conversation", *(p for p in INSIGHT_PARTS if include is None or p in set(include))]
+    named = list(include) if include is not None else None
+    wanted = [p for p in named or () if p in INSIGHT_PARTS]
+    every = named is None or (not wanted and any(p in EXTRA_PARTS for p in named))  # extras alone keep all
+    parts = ["conversation", *(p for p in INSIGHT_PARTS if every or p in wanted)]
     futures = {  # each part runs in a copy of the caller's context (request ID for logs and Symbl)
         part: executor.submit(contextvars.copy_context().run, client.get_part, credential, conversation_id, part,
                               deadline)

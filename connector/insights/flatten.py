@@ -562,3 +562,11 @@ def flatten(
             "crm_note": render_crm_note(flat),
         }
     )
+
+
+def transcript_of(messages_body: Any, max_chars: int) -> tuple[str, bool, str]:
+    """``Speaker: text`` lines of a messages body within ``max_chars``, whether they were cut, and
+    the first message's start time (ISO, "" when unknown). Used for the prompts sent to Nebula."""
+    messages = _items(messages_body, "messages")
+    text, cut = _transcript(messages, max_chars)
+    return text, cut, _iso(messages[0].get("startTime")) if messages else ""

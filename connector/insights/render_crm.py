@@ -84,6 +84,22 @@ def _sentiment(flat: FlatInsights) -> str:
     return f"Sentiment: {flat.sentiment_label.capitalize()} ({flat.sentiment_score:+.2f})"
 
 
+def _call_score(flat: FlatInsights) -> str:
+    if flat.call_score is None:
+        return ""
+    lines = [f"Call score: {flat.call_score}/100"]
+    lines += [line for line in (flat.call_score_summary, flat.call_score_text) if line]
+    return "\n".join(lines)
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "(not stated)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 def render_crm_note(flat: FlatInsights) -> str:
     """Render the insights as a plain-text note, sections left out when empty."""
     sections = [
@@ -96,5 +112,9 @@ def render_crm_note(flat: FlatInsights) -> str:
         _bullets("Follow-ups", [_task(item) for item in flat.follow_ups]),
         f"Topics: {flat.topics}" if flat.topics else "",
         _bullets("Tracker hits", [_tracker(item) for item in flat.trackers]),
+        _call_score(flat),
+        f"Answer\n{flat.answer}" if flat.answer else "",
+        _bullets("Answers", [f"{key}: {_value(value)}" for key, value in flat.answers.items()]),
+        f"Summary page: {flat.summary_url}" if flat.summary_url else "",
     ]
     return "\n\n".join(section for section in sections if section)

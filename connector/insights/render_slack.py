@@ -124,6 +124,10 @@ def _facts(flat: FlatInsights) -> list[tuple[str, str]]:
     people = flat.talk_time or flat.speakers
     if people:
         facts.append(("Speakers", shorten_escaped(people, 300)))
+    if flat.call_score is not None:
+        facts.append(("Call score", f"{flat.call_score}/100"))
+    if flat.answer:
+        facts.append(("Answer", shorten_escaped(flat.answer, 300)))
     return facts
 
 
@@ -132,7 +136,8 @@ def _title(flat: FlatInsights) -> str:
 
 
 def _context(flat: FlatInsights) -> str:
-    parts = [_day(flat.start_time), _minutes(flat.duration_seconds), _link(flat.links.insights, "Open insights")]
+    parts = [_day(flat.start_time), _minutes(flat.duration_seconds), _link(flat.summary_url, "Summary page"),
+             _link(flat.links.insights, "Open insights")]
     return " · ".join(part for part in parts if part)
 
 

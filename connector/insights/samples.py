@@ -185,6 +185,34 @@ SAMPLE_RAW = RawInsights(
 )
 
 
+SAMPLE_CALL_SCORE: dict[str, Any] = {
+    "score": 78,
+    "summary": "The call with Acme Corp scored 78/100. Strongest: Forward Motion (90); to improve: Question "
+               "Handling (65).",
+    "criteria": [
+        {"name": "Communication and Engagement", "score": 80, "summary": "Alice spoke 56% of the time.",
+         "feedback": {"positive": {"summary": "Every participant had a turn to speak."},
+                      "negative": {"summary": "Talk time was well balanced."}}},
+        {"name": "Question Handling", "score": 65, "summary": "1 of 2 questions were answered.",
+         "feedback": {"positive": {"summary": "Questions got direct answers."},
+                      "negative": {"summary": "Some questions were left unanswered."}}},
+        {"name": "Forward Motion", "score": 90, "summary": "3 next steps were agreed, 1 with a date.",
+         "feedback": {"positive": {"summary": "Clear next steps were agreed."},
+                      "negative": {"summary": "Next steps have owners and dates."}}},
+    ],
+}
+SAMPLE_EXTRAS: dict[str, Any] = {
+    "answer": "Bob said: we are also looking at Globex.",
+    "answers": {"competitor": "Globex", "pilot_days": 30, "security_review": True, "decision_date": "2024-03-15"},
+    "summary_url": "https://meetinginsights.symbl.ai/meeting/#/eyJzYW1wbGUiOnRydWV9",
+}
+
+
 def sample_flat() -> FlatInsights:
-    """The flat insights of `SAMPLE_RAW`, with example links (a fresh object on every call)."""
-    return flatten(SAMPLE_RAW, links=SAMPLE_LINKS)
+    """The flat insights of `SAMPLE_RAW` with a Call Score, answers and a summary page, and example
+    links (a fresh object on every call)."""
+    from connector.ai.callscore import Score
+    from connector.ai.enrich import with_extras
+
+    flat = flatten(SAMPLE_RAW, links=SAMPLE_LINKS)
+    return with_extras(flat, {**Score("ready", SAMPLE_CALL_SCORE).fields(), **SAMPLE_EXTRAS}, [])

@@ -102,5 +102,6 @@ class Finisher:
             name=sub.name,
             language=sub.options.get("language") or "",
             base_url=sub.options.get("base_url") or self._default_base_url,
+            options=sub.options,
         )
         return flat.model_dump(mode="json")

@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from connector.insights.contract import INSIGHT_PARTS
+from connector.ai.models import AskField, unique_keys
+from connector.insights.contract import EXTRA_PARTS, INSIGHT_PARTS
 
 _SPEAKER_LINE = re.compile(r"^\s*([A-Za-z0-9][\w .'\-@()]{0,47}?)\s*:\s+(\S.*)$")
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi")
@@ -97,6 +98,17 @@ class ConversationOptions(BaseModel):
     custom_vocabulary: list[str] = Field(default_factory=list, max_length=1000, description="ASR hints (audio/video).")
     detect_phrases: bool = Field(False, description="Detect key phrases in messages.")
     mode: Literal["phone", "default"] | None = Field(None, description="phone for 8 kHz call audio.")
+    call_score: bool = Field(False, description="Ask Symbl for a Call Score (0-100 with criteria).")
+    conversation_type: Literal["sales", "general"] | None = Field(
+        None, description="sales or general; scores a sales call on the sales process too."
+    )
+    sales_stage: Literal["qualification", "discovery", "demo", "negotiation", "general"] | None = Field(
+        None, description="The deal's stage, for the Call Score."
+    )
+    prospect_name: str | None = Field(None, max_length=200, description="The prospect (company), for the Call Score.")
+    scorecard_id: str | None = Field(None, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$",
+                                     description="A Symbl scorecard to score with (default: Symbl's built-in).")
+    summary_page: bool = Field(False, description="Create Symbl's hosted summary page; its link is summary_url.")
 
     @field_validator("trackers", mode="before")
     @classmethod
@@ -123,6 +135,12 @@ class ConversationInput(ConversationOptions):
     wait: float | None = Field(None, ge=0, description="Seconds to wait for the result (0 answers at once).")
     include: list[str] | None = Field(None, description="Insight parts to read; default all.")
     callback_url: str | None = Field(None, max_length=2048, description="https URL the result is POSTed to.")
+    ask: str | None = Field(None, min_length=1, max_length=2000,
+                            description="A question for Nebula; the answer is in `answer` when the job completes.")
+    fields: list[AskField] | None = Field(
+        None, min_length=1, max_length=30,
+        description="Values for Nebula to extract; they are in `answers` (typed) when the job completes.",
+    )
 
     _include_list = field_validator("include", mode="before")(_as_list)
 
@@ -131,10 +149,23 @@ class ConversationInput(ConversationOptions):
     def _known_parts(cls, value: list[str] | None) -> list[str] | None:
         if value is None:
             return None
-        unknown = [part for part in value if part not in INSIGHT_PARTS]
+        known = INSIGHT_PARTS + EXTRA_PARTS
+        unknown = [part for part in value if part not in known]
         if unknown:
-            raise ValueError(f"unknown insight part(s) {', '.join(unknown)}; choose from {', '.join(INSIGHT_PARTS)}")
+            raise ValueError(f"unknown insight part(s) {', '.join(unknown)}; choose from {', '.join(known)}")
         return value
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _fields_from_text(cls, value: Any) -> Any:
+        if isinstance(value, str):  # a form field
+            try:
+                return json.loads(value)
+            except ValueError as exc:
+                raise ValueError("fields must be a JSON list of {key, description, type}") from exc
+        return value
+
+    _unique_fields = field_validator("fields")(unique_keys)
 
     @field_validator("url")
     @classmethod
@@ -167,6 +198,19 @@ class ConversationInput(ConversationOptions):
     def options(self) -> ConversationOptions:
         """The Symbl options alone."""
         return ConversationOptions.model_validate(self.model_dump(include=set(ConversationOptions.model_fields)))
+
+    def extras(self) -> dict[str, Any]:
+        """What the flat insights add when the job completes (kept with the submission)."""
+        out: dict[str, Any] = {}
+        if self.call_score:
+            out["call_score"] = True
+        if self.summary_page:
+            out["summary_page"] = True
+        if self.ask:
+            out["ask"] = self.ask
+        if self.fields:
+            out["fields"] = [f.model_dump() for f in self.fields]
+        return out
 
     def url_type(self) -> Literal["audio_url", "video_url"]:
         """The explicit type, else video for video file extensions, else audio."""

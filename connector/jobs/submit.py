@@ -231,6 +231,7 @@ class Submitter:
             "language": request.language or "",
             "base_url": base_url,
             "input": "file" if upload else ("url" if request.url else "text"),
+            **request.extras(),
         }
 
     def _record(self, sub: Submission) -> Submission:

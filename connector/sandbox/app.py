@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-from connector.sandbox import async_routes, auth, control, conversation_routes, gateway, management
+from connector.sandbox import (
+    async_routes,
+    auth,
+    callscore,
+    control,
+    conversation_routes,
+    experiences,
+    gateway,
+    management,
+    nebula,
+)
 from connector.sandbox.config import SandboxConfig
 from connector.sandbox.errors import register_error_handlers
 from connector.sandbox.state import SandboxState
@@ -19,7 +29,8 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> Flask:
     app.extensions["sandbox"] = state
     register_error_handlers(app)
     gateway.init_app(app)
-    for blueprint in (auth.bp, async_routes.bp, conversation_routes.bp, management.bp, control.bp):
+    for blueprint in (auth.bp, async_routes.bp, conversation_routes.bp, callscore.bp, experiences.bp, nebula.bp,
+                      management.bp, control.bp):
         app.register_blueprint(blueprint)
     sender = WebhookSender(state)
     app.extensions["sandbox_webhooks"] = sender

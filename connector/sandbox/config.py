@@ -10,7 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 #: Fields ``POST /_sandbox/config`` may change on a running sandbox.
 LIVE_FIELDS = frozenset(
     {"job_seconds", "token_ttl_seconds", "max_concurrent_jobs", "latency_seconds", "part_latency", "send_webhooks",
-     "management_latency_seconds"}
+     "management_latency_seconds", "callscore_lag_seconds"}
 )
 
 
@@ -34,13 +34,18 @@ class SandboxConfig(BaseSettings):
         0.05, ge=0, description="how long each Management API call holds the account's single call slot"
     )
 
+    callscore_lag_seconds: float = Field(
+        2.0, ge=0, description="how long after its job completes a Call Score becomes ready"
+    )
+    nebula_api_key: str = Field("sandbox-nebula-key", description="the ApiKey header the emulated Nebula accepts")
+
     def credentials(self) -> dict[str, str]:
         """Return every accepted appId -> appSecret pair."""
         return {**self.extra_credentials, self.app_id: self.app_secret}
 
     def public(self) -> dict[str, Any]:
         """Return the config as JSON without any secret."""
-        data = self.model_dump(exclude={"app_secret", "extra_credentials"})
+        data = self.model_dump(exclude={"app_secret", "extra_credentials", "nebula_api_key"})
         data["extra_app_ids"] = sorted(self.extra_credentials)
         return data
 

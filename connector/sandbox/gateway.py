@@ -10,12 +10,13 @@ import time
 
 from flask import Flask, current_app, g, request
 
+from connector.sandbox import experiences, nebula
 from connector.sandbox.auth import authenticate
 from connector.sandbox.errors import status_error
 from connector.sandbox.faults import delay, drop_connection
 
 CONTROL_PREFIX = "/_sandbox"
-PUBLIC_ENDPOINTS = {"sandbox_auth.generate_token"}
+PUBLIC_ENDPOINTS = {"sandbox_auth.generate_token"} | nebula.PUBLIC | experiences.PUBLIC  # their own auth
 
 
 class ConnectionDropped(Exception):

@@ -44,6 +44,11 @@ class SubmitOptions:
     channel_metadata: list[dict[str, Any]] = field(default_factory=list)
     diarization: bool = False
     speaker_count: int | None = None
+    call_score: bool = False  # "callScore" in features.featureList
+    scorecard_id: str | None = None  # features.callScore.scorecardId
+    conversation_type: str = "general"  # conversationType: sales | general
+    sales_stage: str | None = None  # metadata.salesStage
+    prospect_name: str | None = None  # metadata.prospectName
 
 
 class _Source:
@@ -162,6 +167,55 @@ def check_url(value: Any, key: str = "url") -> str:
     return value.strip()
 
 
+SALES_STAGES = ("qualification", "discovery", "demo", "negotiation", "general")
+
+
+def _json_object(src: _Source, key: str) -> dict[str, Any]:
+    present, value, from_query = src.get(key)
+    if not present:
+        return {}
+    if from_query and isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise bad_request(f'"{key}" must be of type object') from None
+    if not isinstance(value, dict):
+        raise bad_request(f'"{key}" must be of type object')
+    return value
+
+
+def _call_score(src: _Source, opts: SubmitOptions) -> None:
+    """features.featureList / features.callScore, conversationType and metadata (Call Score)."""
+    features = _json_object(src, "features")
+    feature_list = features.get("featureList", [])
+    if not isinstance(feature_list, list) or not all(isinstance(f, str) for f in feature_list):
+        raise bad_request('"features.featureList" must be an array of strings')
+    opts.call_score = "callScore" in feature_list
+    call_score = features.get("callScore", {})
+    if not isinstance(call_score, dict):
+        raise bad_request('"features.callScore" must be of type object')
+    if call_score.get("scorecardId") is not None:
+        if not isinstance(call_score["scorecardId"], str):
+            raise bad_request('"features.callScore.scorecardId" must be a string')
+        opts.scorecard_id = call_score["scorecardId"]
+    present, kind, _ = src.get("conversationType")
+    if present:
+        if kind not in ("sales", "general"):
+            raise bad_request('"conversationType" must be one of [sales, general]')
+        opts.conversation_type = kind
+    metadata = _json_object(src, "metadata")
+    stage = metadata.get("salesStage")
+    if stage is not None:
+        if stage not in SALES_STAGES:
+            raise bad_request(f'"metadata.salesStage" must be one of [{", ".join(SALES_STAGES)}]')
+        opts.sales_stage = stage
+    prospect = metadata.get("prospectName")
+    if prospect is not None:
+        if not isinstance(prospect, str):
+            raise bad_request('"metadata.prospectName" must be a string')
+        opts.prospect_name = prospect
+
+
 def parse_options(body: dict[str, Any], query: MultiDict) -> SubmitOptions:
     """Read and validate every submit option from ``body`` and ``query``."""
     src = _Source(body, query)
@@ -203,4 +257,5 @@ def parse_options(body: dict[str, Any], query: MultiDict) -> SubmitOptions:
             raise bad_request('"diarizationSpeakerCount" must be an integer') from None
         if opts.speaker_count < 1:
             raise bad_request('"diarizationSpeakerCount" must be greater than or equal to 1')
+    _call_score(src, opts)
     return opts

@@ -75,6 +75,7 @@ class SandboxState:
         self.jobs = JobBook()
         self.saved_trackers = TrackerBook()  # the Management API's data
         self.pending_webhooks: list[Job] = []  # jobs whose status changes still have to be POSTed
+        self.experiences: dict[str, Any] = {}  # summary-page token -> experiences.Experience
         self.analysis_cache.clear()
 
     def reset(self) -> None:

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -156,6 +157,25 @@ class SymblClient:
         """Read one Conversation API part (see PART_PATHS)."""
         path = f"/v1/conversations/{conversation_id}{PART_PATHS[part]}"
         return self._send("GET", path, credential, deadline, params=PART_PARAMS.get(part))
+
+    # -- Call Score and Experiences (summary pages) ----------------------------------------------
+    def callscore_status(self, credential: Credential, conversation_id: str, deadline: float) -> str:
+        """The Call Score's status (in_progress, completed, failed), lower case."""
+        path = f"/v1/conversations/{quote(conversation_id, safe='')}/callscore/status"
+        return str(self._send("GET", path, credential, deadline).get("status", "")).lower()
+
+    def callscore(self, credential: Credential, conversation_id: str, deadline: float) -> dict[str, Any]:
+        """``{score, summary, criteria[]}`` once the status is completed."""
+        path = f"/v1/conversations/{quote(conversation_id, safe='')}/callscore"
+        data = self._send("GET", path, credential, deadline)
+        return data if isinstance(data, dict) else {}
+
+    def create_experience(self, credential: Credential, conversation_id: str, body: dict[str, Any],
+                          deadline: float) -> dict[str, Any]:
+        """Create a hosted summary page: ``{name, url}``. Not idempotent: one call, no retry."""
+        path = f"/v1/conversations/{quote(conversation_id, safe='')}/experiences"
+        data = self._send("POST", path, credential, deadline, json=body, replayable=False)
+        return data if isinstance(data, dict) else {}
 
     # -- the Management API (trackers; one concurrent call per account: callers serialise) ------
     def list_trackers(self, credential: Credential, deadline: float, name: str | None = None) -> list[dict[str, Any]]:

@@ -33,6 +33,17 @@ def common_options(options: ConversationOptions, webhook_url: str | None) -> dic
         body["enableAllTrackers"] = True
     if options.enable_summary:
         body["enableSummary"] = True
+    if options.call_score:
+        features: dict[str, Any] = {"featureList": ["callScore", "insights"]}
+        if options.scorecard_id:
+            features["callScore"] = {"scorecardId": options.scorecard_id}
+        body["features"] = features
+    if options.conversation_type:
+        body["conversationType"] = options.conversation_type
+    metadata = {key: value for key, value in (("salesStage", options.sales_stage),
+                                               ("prospectName", options.prospect_name)) if value}
+    if metadata:
+        body["metadata"] = metadata
     if webhook_url:
         body["webhookUrl"] = webhook_url
     return body

@@ -42,10 +42,13 @@ def _make_type(annotation) -> tuple[str, object | None]:
         return "array", interface_for(item)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "collection", interface_for(annotation)
+    if origin in (dict, typing.Dict):
+        return "collection", None  # keys chosen by the caller (answers): Make shows what arrives
     if origin is typing.Literal or annotation is str:
         return "text", None
     if origin in (typing.Union, types.UnionType):
-        return "text", None
+        rest = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _make_type(rest[0]) if len(rest) == 1 else ("text", None)
     if annotation is bool:
         return "boolean", None
     if annotation is int:

@@ -134,6 +134,8 @@ EMPTY_EXPECTED = {
     "sentiment_score": 0.0, "sentiment_label": "", "has_action_items": False, "is_negative": False,
     "tracker_names": "", "action_items": [], "questions": [], "follow_ups": [], "topic_list": [],
     "entities": [], "trackers": [], "members": [], "links": {"insights": "", "job": ""}, "warnings": [],
+    "call_score": None, "call_score_summary": "", "call_score_text": "", "call_score_criteria": [],
+    "answer": "", "answers": {}, "summary_url": "",
 }
 
 

@@ -62,10 +62,11 @@ def test_sample_text() -> None:
     text = sample_flat().slack_text
     assert text.startswith(
         "*Discovery call: Acme Corp*\n2024-03-12 · 14 min · "
+        "<https://meetinginsights.symbl.ai/meeting/#/eyJzYW1wbGUiOnRydWV9|Summary page> · "
         "<https://connector.example.com/v1/conversations/5179649407582208/insights|Open insights>\n\n"
         "Bob Diaz from Acme Corp is evaluating"
     )
-    assert "*Sentiment:* Positive (+0.34)\n*Speakers:* Alice Carter 56%, Bob Diaz 44%" in text
+    assert "*Sentiment:* Positive (+0.34)\n*Speakers:* Alice Carter 56%, Bob Diaz 44%\n*Call score:* 78/100" in text
     assert (
         "*Action items*\n"
         "• I'll send the revised proposal with volume pricing by Friday. (Alice Carter, due 2024-03-15)\n"

@@ -204,10 +204,10 @@ def test_base_error_mapping_renders_the_facades_error(status, kind, shown):
 # ------------------------------------------- samples and delivery fields come from the facade's code
 
 def test_samples_are_the_facades_own_flattening_of_its_sample_conversation():
-    from connector.insights.flatten import flatten
-    from connector.insights.samples import SAMPLE_LINKS, SAMPLE_RAW
+    from connector.insights.samples import sample_flat
 
-    real = flatten(SAMPLE_RAW, links=SAMPLE_LINKS).model_dump(mode="json")
+    real = sample_flat().model_dump(mode="json")
+    assert real["call_score"] and real["answers"] and real["summary_url"]  # the sample shows every feature
     for module in ("getInsights", "processConversation", "appendConversation"):
         assert check_app.read_json(check_app.manifest()["components"]["module"][module]["codeFiles"]["samples"]) == real
     trigger = check_app.read_json("modules/watch-conversation-processed/watch-conversation-processed.samples.iml.json")

@@ -1,0 +1,101 @@
+"""Ask Nebula about a conversation: ``POST /v1/conversations/{id}/ask`` with a question, or with
+typed fields whose keys come back at the top level of the answer, ready to map into CRM fields."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Response, jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, ConfigDict, Field
+
+from connector.ai.models import AskRequest
+from connector.api.auth import current_caller
+from connector.api.conversations import NOT_CONFIGURED, accepted, job_failed, require_nebula, wait_seconds
+from connector.api.errors import ApiError, ErrorResponse, from_symbl
+from connector.api.models import Accepted, ConversationPath
+from connector.app import facade
+from connector.insights.contract import InsightWarning
+from connector.queue.dispatch import await_dispatch
+from connector.store.base import Submission
+from connector.symbl.errors import SymblError, SymblNotFound
+from connector.symbl.nebula import NebulaNotConfigured
+
+bp = APIBlueprint(
+    "ask", __name__, url_prefix="/v1", abp_tags=[Tag(name="conversations")],
+    abp_security=[{"bearer": []}], abp_responses={"400": ErrorResponse, "401": ErrorResponse},
+)
+
+class AskAnswer(BaseModel):
+    """Nebula's answer. With ``fields``, each field's key is also a top-level key holding a value of
+    its declared type, or null."""
+
+    model_config = ConfigDict(extra="allow")
+
+    conversation_id: str = Field(description="The conversation asked about.")
+    question: str = Field("", description="The question, when one was asked.")
+    answer: str = Field("", description="The answer to the question (empty for fields).")
+    warnings: list[InsightWarning] = Field(default_factory=list,
+                                           description="Values left empty and why (e.g. wrong_type).")
+
+
+def _completed(conversation_id: str, deadline: float) -> Submission | Response:
+    """The conversation's latest submission once completed (a 202 while it runs)."""
+    the = facade()
+    caller = current_caller()
+    sub = the.store.latest_submission(conversation_id)
+    if sub is None or sub.api_key_id != caller.key_id:
+        if sub is not None:
+            raise ApiError(404, "conversation_not_found", "There is no conversation with this ID.")
+        return Submission(job_id="", conversation_id=conversation_id, api_key_id=caller.key_id,
+                          credential_id=caller.credential.id, status="completed", created_at=0, updated_at=0)
+    sub = await_dispatch(the.store, sub, deadline)
+    status = "queued" if sub.status == "queued" else the.tracker.wait(sub, deadline - time.monotonic())
+    if status == "failed":
+        raise job_failed(the.store.get_submission(sub.job_id) or sub)
+    if status != "completed":
+        return accepted(sub, status)
+    return sub
+
+
+@bp.post(
+    "/conversations/<conversation_id>/ask",
+    summary="Ask Nebula about a conversation",
+    responses={200: AskAnswer, 202: Accepted, 404: ErrorResponse, 422: ErrorResponse, 502: ErrorResponse,
+               503: ErrorResponse},
+)
+def ask(path: ConversationPath, body: AskRequest) -> Response:
+    """A question (``{"question"}``) gets ``answer``; fields (``{"fields": [{key, description, type}]}``)
+    get one top-level key each, typed as declared (string, number, boolean, date, enum) or null.
+    Waits up to `wait` seconds while the conversation's job is still running."""
+    require_nebula()
+    the = facade()
+    caller = current_caller()
+    deadline = time.monotonic() + wait_seconds(body.wait)
+    found = _completed(path.conversation_id, deadline)
+    if isinstance(found, Response):
+        return found
+    budget = max(deadline, time.monotonic() + max(the.settings.symbl_read_timeout, 30.0))
+    ids = {"conversation_id": path.conversation_id, "job_id": found.job_id}
+    asker = the.insights.enricher.asker  # type: ignore[union-attr]
+    try:
+        messages = asker.transcript(caller.credential, path.conversation_id, budget)
+    except SymblNotFound:
+        raise ApiError(404, "conversation_not_found", "There is no conversation with this ID.") from None
+    except SymblError as exc:
+        raise from_symbl(exc, ids) from None
+    try:
+        result = asker.ask(messages, question=body.question, fields=body.fields, deadline=budget)
+    except NebulaNotConfigured:
+        raise ApiError(400, *NOT_CONFIGURED) from None
+    except SymblError as exc:
+        retry = exc.status is None or exc.status == 429 or exc.status >= 500
+        raise ApiError(503 if retry else 502, "nebula_unavailable" if retry else "nebula_error",
+                       f"Nebula did not answer: {exc.message}", ids,
+                       {"Retry-After": "5"} if retry else None) from None
+    answer: dict[str, Any] = {"conversation_id": path.conversation_id, "question": body.question or "",
+                              "answer": result.answer}
+    answer.update(result.values)
+    answer["warnings"] = [w.model_dump() for w in result.warnings]
+    return jsonify(answer)
