@@ -2,8 +2,8 @@
  * Subscribe and unsubscribe the trigger's webhook URL with the connector's REST hooks
  * (`/v1/hooks`). The hook ID and its signing secret live in the node's static data.
  */
-import type { IDataObject, IHookFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { FacadeApiError, facadeRequest } from '../Symbl/transport';
 
@@ -58,7 +58,8 @@ export async function deleteHook(this: IHookFunctions): Promise<boolean> {
 				this.logger.error(
 					`Symbl Trigger: could not delete hook ${staticData.hookId}: ${(error as Error).message}`,
 				);
-				throw error;
+				if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+				throw new NodeOperationError(this.getNode(), error as Error);
 			}
 			// Already gone on the connector's side: the subscription is over either way.
 			this.logger.info(`Symbl Trigger: hook ${staticData.hookId} was already deleted on the connector`);
