@@ -20,8 +20,18 @@ node e2e/lib/n8n.mjs >"$n8n_log" 2>&1 &
 n8n_pid=$!
 trap 'kill "$n8n_pid" 2>/dev/null || true; rm -f "$n8n_log"' EXIT
 
-step "npm install (committed lock)"
-npm install --no-audit --no-fund --loglevel=error
+# The run must leave the tree as it found it (CI checks `git status --porcelain`).
+tree_before="$(git status --porcelain -- . ../.github/workflows/n8n-release.yml 2>/dev/null || true)"
+
+step "npm ci (exactly the committed lock)"
+npm ci --no-audit --no-fund --loglevel=error
+
+step "release workflow schema (check-jsonschema, vendor.github-workflows)"
+if ! command -v check-jsonschema >/dev/null; then
+  echo "check-jsonschema is not on PATH: install the project's test extras (pip install -e '.[test]')" >&2
+  exit 1
+fi
+check-jsonschema --builtin-schema vendor.github-workflows ../.github/workflows/n8n-release.yml
 
 step "lint (n8n-node lint, strict)"
 npm run --silent lint
@@ -41,6 +51,14 @@ fi
 cat "$n8n_log"
 
 step "end-to-end (n8n headless + connector sandbox) and contract check"
-node --test --test-concurrency=1 'e2e/*.test.mjs'
+npm run --silent test:e2e
+
+step "the run left the tree unchanged"
+tree_after="$(git status --porcelain -- . ../.github/workflows/n8n-release.yml 2>/dev/null || true)"
+if [ "$tree_before" != "$tree_after" ]; then
+  echo "the test run changed tracked or untracked files:" >&2
+  diff <(echo "$tree_before") <(echo "$tree_after") >&2 || true
+  exit 1
+fi
 
 step "all n8n_nodes tests passed in $(( $(date +%s) - started )) s"

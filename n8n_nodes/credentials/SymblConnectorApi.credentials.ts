@@ -13,7 +13,7 @@ export class SymblConnectorApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/symbl.svg', dark: 'file:../icons/symbl.dark.svg' };
 
-	documentationUrl = 'https://github.com/symbl-connector/n8n-nodes-symbl-connector#credentials';
+	documentationUrl = 'https://github.com/symbl-connector/symbl-connector/tree/main/n8n_nodes#credentials';
 
 	properties: INodeProperties[] = [
 		{

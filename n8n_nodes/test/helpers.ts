@@ -31,6 +31,10 @@ export interface FakeOptions {
 	params: Record<string, ParamValue>;
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
+	/** What `{{ $execution.resumeUrl }}` evaluates to (default: a loopback URL, so Auto polls). */
+	resumeUrl?: string;
+	/** Receives the dates passed to putExecutionToWait. */
+	waits?: Date[];
 }
 
 export function fakeExecute(options: FakeOptions): IExecuteFunctions {
@@ -45,7 +49,21 @@ export function fakeExecute(options: FakeOptions): IExecuteFunctions {
 			return resolved === undefined ? fallback : resolved;
 		},
 		getCredentials: async () => ({ url: 'http://facade.test', apiKey: 'k' }),
+		evaluateExpression: (expression: string) =>
+			expression.includes('$execution.resumeUrl')
+				? (options.resumeUrl ?? 'http://localhost:5678/webhook-waiting/7?signature=t')
+				: expression,
+		putExecutionToWait: async (date: Date) => {
+			options.waits?.push(date);
+		},
+		isToolExecution: () => false,
 		helpers: {
+			prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> => ({
+				data: data.toString('base64'),
+				fileName,
+				mimeType: mimeType ?? 'application/octet-stream',
+				fileSize: String(data.length),
+			}),
 			returnJsonArray: (data: IDataObject | IDataObject[]) =>
 				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
 			constructExecutionMetaData: (data: INodeExecutionData[], meta: { itemData: { item: number } }) =>

@@ -10,7 +10,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { splitActionItems } from '../Symbl/helpers/items';
 import { createHook, deleteHook, hookExists } from './hooks';
-import { isValidSignature } from './signature';
+import type { Headers, SeenIds } from './signature';
+import { rememberEventId, verifyDelivery } from './signature';
 
 export class SymblTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -79,13 +80,23 @@ export class SymblTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const secret = this.getWorkflowStaticData('node').secret as string | undefined;
+		const staticData = this.getWorkflowStaticData('node');
 		const request = this.getRequestObject() as unknown as { rawBody?: Buffer };
-		const headers = this.getHeaderData();
-		if (!isValidSignature(secret ?? '', request.rawBody, headers['x-connector-signature'])) {
-			this.getResponseObject().status(401).send('Invalid signature').end();
+		const headers = this.getHeaderData() as Headers;
+		const verified = verifyDelivery(staticData.secret as string | undefined, request.rawBody, headers);
+		if (!verified.ok) {
+			this.logger.warn(`Symbl Trigger: delivery refused: ${verified.reason}`);
+			this.getResponseObject().status(401).json({ error: { code: 'invalid_signature', message: verified.reason } });
 			return { noWebhookResponse: true };
 		}
+		const seen = (staticData.seenEventIds ?? {}) as SeenIds;
+		if (!rememberEventId(seen, verified.id, Math.floor(Date.now() / 1000))) {
+			// A retry of an event this workflow already started on: acknowledge it, start nothing.
+			this.logger.info(`Symbl Trigger: repeated delivery ${verified.id} dropped`);
+			this.getResponseObject().status(200).json({ received: true, duplicate: true });
+			return { noWebhookResponse: true };
+		}
+		staticData.seenEventIds = seen;
 
 		const body = this.getBodyData();
 		const split =

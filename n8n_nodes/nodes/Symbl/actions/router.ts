@@ -9,6 +9,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } f
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { FacadeApiError } from '../transport';
+import { WithBinary } from '../helpers/binary';
 import { StillProcessingError } from '../helpers/waiter';
 import * as batch from './batch/Batch.resource';
 import * as conversation from './conversation/Conversation.resource';
@@ -16,13 +17,14 @@ import * as job from './job/Job.resource';
 import * as tracker from './tracker/Tracker.resource';
 import type { SymblResource } from './node.type';
 
-type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>;
+type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<Array<IDataObject | WithBinary>>;
 
 const operations: Record<Exclude<SymblResource, 'batch'>, Record<string, { execute: Operation }>> = {
 	conversation: {
 		process: conversation.process,
 		append: conversation.append,
 		getInsights: conversation.getInsights,
+		getAll: conversation.getAll,
 	},
 	job: { getStatus: job.getStatus },
 	tracker: { createOrUpdate: tracker.createOrUpdate, getAll: tracker.getAll },
@@ -72,11 +74,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const payloads = await handler.execute.call(this, itemIndex);
-			const executionData = this.helpers.constructExecutionMetaData(
-				this.helpers.returnJsonArray(payloads),
-				{ itemData: { item: itemIndex } },
-			);
-			returnData.push(...executionData);
+			for (const payload of payloads) {
+				const item: INodeExecutionData =
+					payload instanceof WithBinary
+						? { json: payload.json, binary: payload.binary, pairedItem: { item: itemIndex } }
+						: { json: payload, pairedItem: { item: itemIndex } };
+				returnData.push(item);
+			}
 		} catch (error) {
 			if (this.continueOnFail()) {
 				returnData.push({ json: errorJson(error as Error), pairedItem: { item: itemIndex } });

@@ -70,15 +70,16 @@ function idempotencyHeaders(options: IDataObject): IDataObject {
 	return typeof key === 'string' && key !== '' ? { 'Idempotency-Key': key } : {};
 }
 
-/** Build the request for item `itemIndex`; `wait` is the long-poll the facade may spend on it. */
+/** Build the request for item `itemIndex`; `wait` is the long-poll the facade may spend on it, `extra` overrides options. */
 export async function buildSubmission(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	wait: number,
+	extra: IDataObject = {},
 ): Promise<Submission> {
 	const inputType = this.getNodeParameter('inputType', itemIndex) as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const fields: IDataObject = { ...symblOptions(options), wait };
+	const fields: IDataObject = { ...symblOptions(options), ...extra, wait };
 	const headers = idempotencyHeaders(options);
 
 	if (inputType === 'transcript') {

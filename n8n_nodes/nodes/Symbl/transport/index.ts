@@ -9,6 +9,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
+	IWebhookFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
@@ -22,7 +23,7 @@ export const CREDENTIAL_NAME = 'symblConnectorApi';
 /** No single HTTP call may take longer than this (the facade's long-poll is kept below it). */
 export const MAX_CALL_MS = 58_000;
 
-export type FacadeContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
+export type FacadeContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 export interface FacadeRequest {
 	method: IHttpRequestMethods;
@@ -31,12 +32,15 @@ export interface FacadeRequest {
 	body?: IDataObject | Buffer;
 	headers?: IDataObject;
 	timeoutMs?: number;
+	/** Keep the answer as text (e.g. CSV) in `text` instead of parsing JSON. */
+	rawText?: boolean;
 }
 
 export interface FacadeResponse {
 	status: number;
 	body: IDataObject;
 	headers: IDataObject;
+	text?: string;
 }
 
 /** A non-2xx answer from the facade, with its stable code and the `Retry-After` seconds if any. */
@@ -116,8 +120,9 @@ export async function facadeRequest(this: FacadeContext, request: FacadeRequest)
 		options.body = request.body;
 		options.json = !Buffer.isBuffer(request.body);
 	} else {
-		options.json = true;
+		options.json = !request.rawText;
 	}
+	if (request.rawText) options.encoding = 'text';
 
 	let response: { statusCode: number; body: unknown; headers: IDataObject };
 	try {
@@ -136,7 +141,14 @@ export async function facadeRequest(this: FacadeContext, request: FacadeRequest)
 	const status = response.statusCode;
 	const body = parseBody(response.body);
 	const headers = response.headers ?? {};
-	if (status >= 200 && status < 300) return { status, body, headers };
+	if (status >= 200 && status < 300) {
+		if (request.rawText) {
+			const raw = response.body;
+			const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : JSON.stringify(raw ?? '');
+			return { status, body: {}, headers, text };
+		}
+		return { status, body, headers };
+	}
 
 	const retryAfter = Number(headerValue(headers, 'retry-after'));
 	throw new FacadeApiError(

@@ -9,6 +9,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { sleep, updateDisplayOptions } from 'n8n-workflow';
 
 import { facadeRequest, MAX_CALL_MS } from '../../transport';
+import { fileNameFor } from '../../helpers/binary';
 import { INSIGHT_PARTS } from '../conversation/submitFields';
 
 /** Pause between two progress reads of a running batch. */
@@ -81,6 +82,35 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { waitForCompletion: [true] } },
 	},
 	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		default: 'items',
+		options: [
+			{
+				name: 'One Item per Input Item',
+				value: 'items',
+				description: 'The flat insights (or status and IDs) of each input item, paired with it',
+			},
+			{
+				name: 'CSV File',
+				value: 'csv',
+				description:
+					'One item with the batch progress and a CSV of every completed conversation (one row each, ready for a CRM import) as binary data',
+			},
+		],
+		displayOptions: { show: { waitForCompletion: [true] } },
+	},
+	{
+		displayName: 'Put CSV in Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'Name of the binary field the CSV file is output in',
+		displayOptions: { show: { waitForCompletion: [true], output: ['csv'] } },
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
@@ -148,6 +178,36 @@ async function progress(this: IExecuteFunctions, batchId: string, items: boolean
 	return answer.body;
 }
 
+/** One item: the batch progress plus `GET /v1/batches/{id}/insights` as a CSV file, paired with every input. */
+async function csvReport(this: IExecuteFunctions, batchId: string, inputCount: number): Promise<INodeExecutionData> {
+	const report = await progress.call(this, batchId, false);
+	const csv = await facadeRequest.call(this, {
+		method: 'GET',
+		path: `/v1/batches/${encodeURIComponent(batchId)}/insights`,
+		headers: { Accept: 'text/csv' },
+		rawText: true,
+		timeoutMs: MAX_CALL_MS,
+	});
+	const property = String(this.getNodeParameter('binaryPropertyName', 0, 'data') || 'data');
+	const file = await this.helpers.prepareBinaryData(
+		Buffer.from(csv.text ?? '', 'utf8'),
+		fileNameFor(`symbl-batch-${batchId}`, 'csv'),
+		'text/csv',
+	);
+	const json: IDataObject = {
+		batch_id: batchId,
+		batch_status: report.status,
+		total: report.total,
+		counts: report.counts,
+		links: report.links,
+	};
+	return {
+		json,
+		binary: { [property]: file },
+		pairedItem: Array.from({ length: inputCount }, (_, item) => ({ item })),
+	};
+}
+
 /** Submit all input items as one batch; output one item per input item (paired). */
 export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const inputs = this.getInputData();
@@ -170,6 +230,9 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			await sleep(Math.min(BATCH_POLL_MS, Math.max(0, deadline - Date.now())));
 			status = String((await progress.call(this, batchId, false)).status);
 		}
+	}
+	if (wait && this.getNodeParameter('output', 0, 'items') === 'csv') {
+		return [await csvReport.call(this, batchId, inputs.length)];
 	}
 	const report = await progress.call(this, batchId, true);
 	const reported = (report.items ?? []) as IDataObject[];

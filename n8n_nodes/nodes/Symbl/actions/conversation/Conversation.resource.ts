@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as append from './append.operation';
+import * as getAll from './getAll.operation';
 import * as getInsights from './getInsights.operation';
 import * as process from './process.operation';
 
-export { append, getInsights, process };
+export { append, getAll, getInsights, process };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,6 +20,12 @@ export const description: INodeProperties[] = [
 				value: 'append',
 				description: 'Add more transcript or a recording to a conversation and re-run the insights',
 				action: 'Append to a conversation',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List the conversations submitted with this API key, newest first',
+				action: 'Get many conversations',
 			},
 			{
 				name: 'Get Insights',
@@ -38,4 +45,5 @@ export const description: INodeProperties[] = [
 	...process.description,
 	...append.description,
 	...getInsights.description,
+	...getAll.description,
 ];

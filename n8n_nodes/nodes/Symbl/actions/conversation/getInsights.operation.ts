@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { conversationIdOf, conversationLocator } from './conversationLocator';
+import { WithBinary, withTranscriptFile } from '../../helpers/binary';
 import { pendingResult, splitActionItems } from '../../helpers/items';
 import { LONG_POLL_SECONDS } from '../../helpers/waiter';
 import { facadeRequest, MAX_CALL_MS } from '../../transport';
@@ -11,14 +13,7 @@ const showOnlyForGetInsights = {
 };
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Conversation ID',
-		name: 'conversationId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '={{ $json.conversation_id }}',
-	},
+	conversationLocator,
 	{
 		displayName: 'Format',
 		name: 'format',
@@ -50,6 +45,15 @@ const properties: INodeProperties[] = [
 				description: 'Insight parts to fetch (default all)',
 			},
 			{
+				displayName: 'Put Transcript in Binary Field',
+				name: 'transcriptBinaryProperty',
+				type: 'string',
+				default: '',
+				placeholder: 'data',
+				description:
+					'Name of a binary field to output the formatted transcript (transcript_text) in, as a .txt file. Empty: no file.',
+			},
+			{
 				displayName: 'Wait (Seconds)',
 				name: 'wait',
 				type: 'number',
@@ -65,8 +69,11 @@ const properties: INodeProperties[] = [
 export const description: INodeProperties[] = updateDisplayOptions(showOnlyForGetInsights, properties);
 
 /** GET /v1/conversations/{id}/insights: the insights, or the IDs and status while still running. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const conversationId = (this.getNodeParameter('conversationId', itemIndex) as string).trim();
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<Array<IDataObject | WithBinary>> {
+	const conversationId = conversationIdOf.call(this, itemIndex);
 	const format = this.getNodeParameter('format', itemIndex, 'flat') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = { format };
@@ -86,6 +93,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (response.status !== 200) return [pendingResult(response.body)];
 	if (format === 'flat' && (this.getNodeParameter('splitLineItems', itemIndex, false) as boolean)) {
 		return splitActionItems(response.body);
+	}
+	const binaryProperty = String(options.transcriptBinaryProperty ?? '').trim();
+	if (format === 'flat' && binaryProperty !== '') {
+		return [await withTranscriptFile.call(this, response.body, binaryProperty)];
 	}
 	return [response.body];
 }

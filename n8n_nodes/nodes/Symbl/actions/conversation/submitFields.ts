@@ -109,6 +109,33 @@ export const submitFields: INodeProperties[] = [
 		displayOptions: { show: { waitForCompletion: [true] } },
 	},
 	{
+		displayName: 'Wait Mode',
+		name: 'waitMode',
+		type: 'options',
+		default: 'auto',
+		options: [
+			{
+				name: 'Auto',
+				value: 'auto',
+				description:
+					'Callback when n8n has a public https webhook URL and the node runs for one item, otherwise poll',
+			},
+			{
+				name: 'Callback (Resume URL)',
+				value: 'callback',
+				description:
+					"Pass this execution's resume URL as the callback URL and put the execution to wait (one input item; the connector must reach n8n's webhook URL)",
+			},
+			{
+				name: 'Poll',
+				value: 'poll',
+				description: 'Keep the execution running and long-poll the connector until the job ends',
+			},
+		],
+		description: 'How to wait for the job',
+		displayOptions: { show: { waitForCompletion: [true] } },
+	},
+	{
 		...splitLineItemsField,
 		displayOptions: { show: { waitForCompletion: [true] } },
 	},
