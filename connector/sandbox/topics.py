@@ -43,7 +43,7 @@ STOP_WORDS = frozenset(
     sounds promising reason covered host certified ask asking asked bring let weigh fill pull pulls tried try
     kind sort bit lots hours minutes today's yesterday tonight later soon ago half percent twice once
     biggest main best better worse whole end start started onboard cannot can't won't i'd i've joining calling
-    coming applying team short keep lead running fixed built designed recently never back open older tracks although sorry""".split()
+    coming applying team short keep lead running fixed built designed recently never back open older tracks although sorry without within across upon onto toward towards""".split()
 )
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
 MAX_TOPICS = 8
@@ -110,6 +110,7 @@ def derive(messages: list[Message], conversation_id: str, excluded: set[str]) ->
         chosen.append((_display(phrase, text), float(score), refs))
         if len(chosen) == MAX_TOPICS:
             break
+    chosen.sort(key=lambda c: len(c[2]) < 2)  # what recurs first (stable: YAKE order within each group)
     topics = []
     for rank, (term, _, refs) in enumerate(chosen):
         polarity_sum = sum(polarity(m.text) for m in refs) / len(refs)
