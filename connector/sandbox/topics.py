@@ -43,7 +43,8 @@ STOP_WORDS = frozenset(
     sounds promising reason covered host certified ask asking asked bring let weigh fill pull pulls tried try
     kind sort bit lots hours minutes today's yesterday tonight later soon ago half percent twice once
     biggest main best better worse whole end start started onboard cannot can't won't i'd i've joining calling
-    coming applying team short keep lead running fixed built designed recently never back open older tracks although sorry without within across upon onto toward towards""".split()
+    coming applying team short keep lead running fixed built designed recently never back open older tracks
+    although sorry without within across upon onto toward towards""".split()
 )
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
 MAX_TOPICS = 8

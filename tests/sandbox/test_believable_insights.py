@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -38,6 +37,8 @@ def read(symbl: Symbl, conversation_id: str) -> dict[str, Any]:
 
 def test_sales_call_summary_names_budget_competitor_and_security_in_their_case(symbl: Symbl) -> None:
     got = read(symbl, symbl.processed(body_of(BRIGHTLINE, "2025-03-05T16:00:00.000Z")))
+    again = read(symbl, symbl.processed(body_of(BRIGHTLINE, "2025-03-05T16:00:00.000Z")))
+    assert (got["summary"], got["topics"]) == (again["summary"], again["topics"])  # deterministic
     summary = " ".join(got["summary"])
     assert got["summary"][0].startswith("Maria, Tom and Dev discussed ")
     assert "80,000 dollars" in summary and "Zendesk" in summary and "Security is my biggest worry" in summary
@@ -84,8 +85,9 @@ def test_due_dates_count_from_the_given_start_time(symbl: Symbl) -> None:
     got = read(symbl, symbl.processed(body_of(BRIGHTLINE, "2025-03-05T16:00:00.000Z")))  # a Wednesday
     assert got["conversation"]["startTime"] == "2025-03-05T16:00:00.000Z"
     due = {a["text"][:20]: a["dueBy"] for a in got["actions"]}
-    assert due == {"I will send you our ": "2025-03-06T00:00:00.000Z", "Maria, can you share": "2025-03-11T00:00:00.000Z",
-                   "I'll prepare a prici": "2025-03-07T00:00:00.000Z"}
+    assert due == {"I will send you our ": "2025-03-06T00:00:00.000Z",  # tomorrow
+                   "Maria, can you share": "2025-03-11T00:00:00.000Z",  # next Tuesday
+                   "I'll prepare a prici": "2025-03-07T00:00:00.000Z"}  # Friday
     assert date.fromisoformat("2025-03-05").weekday() == 2
 
 
@@ -102,17 +104,8 @@ def test_text_without_speakers_gets_a_summary_of_what_was_said(symbl: Symbl) -> 
     assert "Please send the renewal forecast to finance by Friday" in got["summary"][-1]
 
 
-def test_same_input_same_insights(symbl: Symbl) -> None:
-    first = read(symbl, symbl.processed(body_of(BRIGHTLINE, "2025-03-05T16:00:00.000Z")))
-    second = read(symbl, symbl.processed(body_of(BRIGHTLINE, "2025-03-05T16:00:00.000Z")))
-    for part in ("topics", "summary"):
-        assert first[part] == second[part]
-    assert [a["text"] for a in first["actions"]] == [a["text"] for a in second["actions"]]
-
-
 def test_labelled_set_floor() -> None:
     """The evaluation of bench/sandbox_eval stays at (just under) the figures in connector/sandbox/README.md."""
-    started = time.monotonic()
     result = evaluate(load_cases())
     floors = {"questions": (0.95, 0.95), "action_items": (0.95, 0.95), "follow_ups": (0.95, 0.95),
               "topics": (0.70, 0.62)}
@@ -120,4 +113,4 @@ def test_labelled_set_floor() -> None:
         assert result[kind]["precision"] >= precision and result[kind]["recall"] >= recall, (kind, result[kind])
     assert result["owner_accuracy"] >= 0.95 and result["due_accuracy"] >= 0.95, result
     assert result["summary_point_recall"] >= 0.85, result
-    assert result["conversations"] == 12 and time.monotonic() - started >= 0  # (no timing threshold)
+    assert result["conversations"] == 12
