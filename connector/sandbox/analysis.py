@@ -86,6 +86,7 @@ def analyze(conv: Conversation, messages: list[Message]) -> Analysis:
     result = Analysis(messages=messages, members=people, questions=found["questions"],
                       action_items=found["actionItems"], follow_ups=found["followUps"])
     named = [p.name for p in people] + sorted(entities.person_names(messages))
+    named += entities.own_organizations(messages)  # "Maria from Brightline": the speaker's company is no topic
     excluded = {part.lower() for name in named for part in name.split()}
     result.topics = topics.derive(messages, conv.id, excluded)
     if any(o.detect_entities for o in options):
@@ -96,7 +97,8 @@ def analyze(conv: Conversation, messages: list[Message]) -> Analysis:
     result.trackers = trackers.derive(messages, conv.id,
                                       [{"name": n, "vocabulary": v} for n, v in tracker_specs.items()],
                                       result.insights())
-    result.summary = summary.derive(messages, conv.id, result.topics, result.action_items)
+    result.summary = summary.derive(messages, conv.id, result.topics, result.action_items, result.questions,
+                                    result.follow_ups)
     result.analytics = analytics.derive(messages, conv.id)
     if any(o.detect_phrases for o in options):
         for item in result.action_items + result.follow_ups:

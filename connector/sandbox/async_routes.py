@@ -49,9 +49,10 @@ def _created(conversation_id: str, job_id: str):
 
 
 def _recording_builder(seed: str, options: SubmitOptions) -> MessageBuilder:
-    def build(conversation_id: str, cursor: datetime | None, first: int) -> tuple[list[Message], datetime]:
+    def build(conversation_id: str, cursor: datetime | None, first: int,
+              submitted: datetime) -> tuple[list[Message], datetime]:
         speakers = audio_speakers(options.speaker_count, options.channel_metadata, options.separate_channels)
-        return script_messages(conversation_id, recording_lines(seed, speakers), cursor, first)
+        return script_messages(conversation_id, recording_lines(seed, speakers), cursor, first, submitted)
 
     return build
 
@@ -67,8 +68,8 @@ def _text(conversation_id: str | None):
     options = parse_options(body, request.args)
     fail = any(FAIL_MARKER in m["payload"]["content"] for m in raw)
 
-    def build(cid: str, cursor: datetime | None, first: int) -> tuple[list[Message], datetime]:
-        return text_messages(cid, raw, cursor, first)
+    def build(cid: str, cursor: datetime | None, first: int, submitted: datetime) -> tuple[list[Message], datetime]:
+        return text_messages(cid, raw, cursor, first, submitted)
 
     return _submit(conversation_id, options, build, fail)
 

@@ -35,7 +35,7 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.I), "month_day"),
     (re.compile(r"\bday after tomorrow\b", re.I), lambda b: b + timedelta(days=2)),
     (re.compile(r"\btomorrow\b", re.I), lambda b: b + timedelta(days=1)),
-    (re.compile(r"\b(?:today|tonight|this afternoon|this evening)\b", re.I), lambda b: b),
+    (re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b", re.I), lambda b: b),
     (re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+week\b", re.I), _end_of_week),
     (re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+month\b", re.I),
      lambda b: b.replace(day=calendar.monthrange(b.year, b.month)[1])),

@@ -2,7 +2,10 @@
 
 Found by rules: persons (members' names, and capitalised names after cues such as "this is",
 "thanks"), organisations (names ending Inc/Corp/LLC, names after "from"/"at"/"calling", a small
-list of well-known companies), dates, money and numbers, and the submit's custom ``entities``.
+list of well-known companies), dates (counted from when the sentence was spoken), money, numbers,
+and the submit's custom ``entities``. Person and organisation values keep the case they were
+written in ("Tom", "Zendesk"). Money is ``type: "money"`` with the amount and ISO currency as
+value ("$12,000" and "12 thousand dollars" are both ``"12000 USD"``), never a bare number.
 """
 
 from __future__ import annotations
@@ -24,7 +27,15 @@ _PERSON_CUES = [
 ]
 _ORG_SUFFIX = re.compile(r"\b((?:[A-Z][\w&]*\s){1,3}(?:Inc|Corp|Corporation|LLC|Ltd|GmbH))\b\.?")
 _ORG_CUE = re.compile(r"\b(?:from|at|calling|for calling|joined|with) ((?:[A-Z][a-z]+)(?: [A-Z][a-z]+){0,2})")
-_MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)(?:\s?(k|K|thousand|million))?")
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
+_CURRENCY_WORDS = {"dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
+                   "pound": "GBP", "pounds": "GBP", "gbp": "GBP"}
+_MONEY = re.compile(
+    r"([$€£])\s?(\d[\d,]*(?:\.\d+)?)(?:\s?(k|thousand|million|m)\b)?"  # $12,000  €5k
+    r"|(?P<n>\d[\d,]*(?:\.\d+)?)(?:\s?(?P<s>k|thousand|million|m)\b)?\s?(?P<c>dollars?|usd|euros?|eur|pounds?|gbp)\b",
+    re.I,
+)
+_SCALE = {"k": 1e3, "thousand": 1e3, "million": 1e6, "m": 1e6}
 _NUMBER = re.compile(r"(?<![\w$.,-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w-])")
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
                 "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}
@@ -67,6 +78,15 @@ def person_names(messages: list[Message]) -> set[str]:
     return names - set(KNOWN_ORGANIZATIONS)
 
 
+_OWN_ORG = re.compile(r"\b(?:I'm|I am|this is|it's|here is|[A-Z][a-z]+) \w+ (?:from|at|with) ([A-Z][\w&]+)|"
+                      r"\b(?:calling|welcome to|thanks for calling) ([A-Z][\w&]+)")
+
+
+def own_organizations(messages: list[Message]) -> list[str]:
+    """Return the companies speakers introduce themselves with ("I'm Maria from Brightline")."""
+    return sorted({hit[1] or hit[2] for m in messages for hit in _OWN_ORG.finditer(m.text)})
+
+
 def derive(messages: list[Message], people: list[Speaker], custom: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the entities found in ``messages``."""
     found = _Collector()
@@ -84,26 +104,27 @@ def derive(messages: list[Message], people: list[Speaker], custom: list[dict[str
                 found.add("custom", value, hit.group(0), message, hit.start(), custom_type)
         for org in KNOWN_ORGANIZATIONS:
             for hit in re.finditer(r"\b" + org + r"\b", text):
-                found.add("organization", org.lower(), org, message, hit.start())
+                found.add("organization", org, org, message, hit.start())
         for hit in _ORG_SUFFIX.finditer(text):
-            found.add("organization", hit[1].lower(), hit[1], message, hit.start(1))
+            found.add("organization", hit[1], hit[1], message, hit.start(1))
         for name in sorted(member_names, key=len, reverse=True):
             for hit in re.finditer(r"\b" + re.escape(name) + r"\b", text):
-                found.add("person", name.lower(), name, message, hit.start())
+                found.add("person", name, name, message, hit.start())
         for cue in _PERSON_CUES:
             for hit in cue.finditer(text):
                 if _is_name(hit[1]) and hit[1] not in KNOWN_ORGANIZATIONS:
-                    found.add("person", hit[1].lower(), hit[1], message, hit.start(1))
+                    found.add("person", hit[1], hit[1], message, hit.start(1))
         for hit in _ORG_CUE.finditer(text):
             if _is_name(hit[1]) and hit[1] not in member_names:
-                found.add("organization", hit[1].lower(), hit[1], message, hit.start(1))
+                found.add("organization", hit[1], hit[1], message, hit.start(1))
         for mention in find_dates(text, message.start.date()):
             found.add("date", mention.day.isoformat(), mention.text, message, mention.offset)
         for hit in _MONEY.finditer(text):
-            amount = float(hit[1].replace(",", "")) * {"k": 1e3, "thousand": 1e3, "million": 1e6}.get(
-                (hit[2] or "").lower(), 1)
-            found.add("number", str(int(amount)) if amount.is_integer() else str(amount), hit.group(0), message,
-                      hit.start())
+            number, scale = (hit[2], hit[3]) if hit[1] else (hit["n"], hit["s"])
+            currency = _SYMBOLS[hit[1]] if hit[1] else _CURRENCY_WORDS[hit["c"].lower()]
+            amount = float(number.replace(",", "")) * _SCALE.get((scale or "").lower(), 1)
+            value = str(int(amount)) if amount.is_integer() else f"{amount:.2f}"
+            found.add("money", f"{value} {currency}", hit.group(0), message, hit.start())
         for hit in _NUMBER.finditer(text):
             found.add("number", hit[1].replace(",", ""), hit[1], message, hit.start())
         for hit in _NUMBER_WORD.finditer(text):

@@ -1,17 +1,23 @@
 """Questions, action items and follow-ups, derived deterministically from transcript sentences.
 
-Rules (no ML): a sentence ending with ``?`` is a question; a sentence with a commitment or a
-request ("I will", "we'll", "let's", "need to", "please", "can you", "make sure", "send", "by
-Friday" ...) is an action item; one about following up or scheduling ("follow up", "get back to",
-"schedule", "set up a call") is a follow-up. Assignees come from a name addressed at the start
-("Bob, can you ...") or a name doing the verb ("Bob will ..."), the speaker for first-person
-commitments, and the other participant for "you"/"please" requests in a two-person call. A date
-mention gives ``dueBy``. Scores are 0.6-0.99, from the signals found plus a hash-based jitter.
+Rules (no ML): a sentence ending with ``?`` is a question, unless it is a request addressed to a
+named person or given a due date ("Maria, can you share the volumes by Tuesday?"), which is an
+action item; a sentence with a commitment or a request ("I will", "we'll", "let's", "I can look
+into", "please", "make sure", "send", "by Friday" ...) is an action item; one about following up or
+scheduling ("follow up", "get back to", "schedule", "sync again", "set up a call") is a follow-up.
+"Need to"/"have to"/"must" count only for the speakers themselves ("I need to check ...") or someone
+addressed; a statement about a third party ("My CTO, Priya, will need to sign off") is not a task.
+Assignees come from a name addressed at the start ("Bob, can you ...") or a name doing the verb
+("Bob will ..."), the speaker for first-person commitments, and the other participant for
+"you"/"please" requests in a two-person call; a third-party subject ("Our recruiter will ...") has
+no assignee. A date mention gives ``dueBy``, counted from the time the sentence was spoken (the
+conversation's own time). Scores are 0.6-0.99, from the signals found plus a hash-based jitter.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from connector.sandbox.dates import find_dates
@@ -22,15 +28,31 @@ from connector.sandbox.transcript import Message, Speaker
 _ACTION = re.compile(
     r"\b(?:i will|i'll|i am going to|i'm going to|we will|we'll|we are going to|let's|let us|let me|"
     r"needs? to|have to|has to|must|please|can you|could you|would you|will you|make sure|remember to|"
+    r"i can (?:set up|look into|send|share|prepare|check|arrange|organi[sz]e|book|get you|find out)|"
     r"don't forget to|send|share|(?:will|going to) (?:send|share|review|prepare|check|call|email|update|add|"
     r"include|pull|escalate|ask|credit|draft|book))\b",
     re.I,
 )
 _FOLLOW_UP = re.compile(
-    r"\b(?:follow(?:-| )?up|get back to|circle back|touch base|reconnect|schedule|reschedule|"
-    r"set up (?:a|another|the) (?:call|meeting|time|demo|session))\b",
+    r"\b(?:follow(?:-| )?up|get back to|circle back|touch base|reconnect|schedule|reschedule|regroup|"
+    r"sync (?:again|up)|set up (?:a|another|the) (?:call|meeting|time|demo|session)|"
+    r"(?:let's|we'll|we will) (?:review|discuss|talk about|go over) .+ (?:at|in) (?:\w+'s |the next |our next )?"
+    r"(?:sync|meeting|call|stand-?up|planning))\b",
     re.I,
 )
+#: obligations that only make a task when the speakers or someone addressed carry them
+_WEAK = re.compile(r"\b(?:needs? to|have to|has to|must)\b", re.I)
+_NOT_TASKS = re.compile(
+    r"\b(?:have to|must) (?:be honest|say|admit|agree)|\blet's (?:keep it|see|start|begin|get started)\b|"
+    r"\blet me (?:know|see|think|ask)\b", re.I)
+_THIRD_PARTY = re.compile(r"^(?:my|our|their|his|her|the|your) (?:[a-z]+ ){0,2}?[a-z]+(?:,[^,]+,)? "
+                          r"(?:will|would|needs?|has|have|must|should|is going to)\b", re.I)
+_OWN = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to| need to| have to| can| must)\b"
+                  r"|^(?:let's|let us|let me)\b", re.I)
+_REQUEST = re.compile(r"^(?:[A-Z][a-z]+,\s*)?(?:can|could|would|will) you\b(?! (?:tell|walk|explain|describe|remind|"
+                      r"give me|show me))", re.I)
+#: "Tell me about ...": a question without a question mark
+_ASKING = re.compile(r"^(?:tell me (?:about|how|why|what)|walk me through|describe|explain)\b", re.I)
 _NEXT_MEETING = re.compile(r"\bnext (?:call|meeting|session)\b", re.I)
 _TENTATIVE = re.compile(r"\b(?:maybe|might|could|should|perhaps|possibly|probably|try to)\b", re.I)
 _FIRST_PERSON = re.compile(r"^(?:\w+,\s*)?(?:i|i'll|i'm|i am|we|we'll|let's|let me|let us)\b", re.I)
@@ -61,7 +83,9 @@ def assignee(sentence: str, speaker: Speaker | None, people: list[Speaker]) -> t
     name = _named(sentence)
     if name:
         return name, find_member(name, people)
-    if _FIRST_PERSON.search(sentence) and speaker is not None:
+    if _THIRD_PARTY.search(sentence):
+        return None, None
+    if (_FIRST_PERSON.search(sentence) or _OWN.search(sentence)) and speaker is not None:
         return speaker.name, speaker
     if _SECOND_PERSON.search(sentence) and speaker is not None:
         others = [p for p in people if p.key != speaker.key]
@@ -112,11 +136,30 @@ def _item(kind: str, message: Message, conversation_id: str, people: list[Speake
     return item
 
 
-def classify(text: str) -> str | None:
-    """Return ``question``, ``follow_up``, ``action_item`` or None for one sentence."""
-    if text.rstrip().endswith("?"):
+def _is_task(text: str) -> bool:
+    """True when ``text`` commits someone (the speaker, the listener, a named person) to do something."""
+    if _NOT_TASKS.search(text):
+        text = _NOT_TASKS.sub("", text)
+    cues = [m.group(0).lower() for m in _ACTION.finditer(text)]
+    if not cues:
+        return False
+    if all(_WEAK.fullmatch(c) for c in cues):  # only "need to"/"has to": whose obligation is it?
+        return bool(_OWN.search(text) or _named(text) or re.search(r"\byou\b", text, re.I)) \
+            and not _THIRD_PARTY.search(text)
+    return True
+
+
+def _is_request(text: str, base: date) -> bool:
+    """A "can you ...?" addressed to someone by name or with a due date: a task, not a question."""
+    return bool(_REQUEST.search(text)) and bool(_VOCATIVE.match(text) or find_dates(text, base))
+
+
+def classify(text: str, base: date | None = None) -> str | None:
+    """Return ``question``, ``follow_up``, ``action_item`` or None for one sentence spoken on ``base``."""
+    base = base or date(2000, 1, 1)
+    if (text.rstrip().endswith("?") and not _is_request(text, base)) or _ASKING.match(text):
         return "question"
-    action = _ACTION.search(text)
+    action = _is_task(text)
     if _FOLLOW_UP.search(text) or (_NEXT_MEETING.search(text) and not action):
         return "follow_up"
     return "action_item" if action else None
@@ -127,7 +170,7 @@ def derive(messages: list[Message], conversation_id: str, people: list[Speaker],
     """Return ``{"questions", "actionItems", "followUps"}`` lists, each item above ``threshold``."""
     out: dict[str, list[dict[str, Any]]] = {"questions": [], "actionItems": [], "followUps": []}
     for message in messages:
-        kind = classify(message.text)
+        kind = classify(message.text, message.start.date())
         if kind == "question":
             item = {
                 "id": numeric_id(conversation_id, "question", message.id),

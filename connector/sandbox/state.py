@@ -22,10 +22,11 @@ from connector.sandbox.options import SubmitOptions
 from connector.sandbox.stats import Stats
 from connector.sandbox.tokens import TokenIssuer
 from connector.sandbox.tracker_book import TrackerBook
-from connector.sandbox.transcript import Message, Speaker
+from connector.sandbox.transcript import Message, Speaker, submission_time
 
-#: Builds a job's messages: ``(conversation_id, time cursor, first message index) -> (messages, new cursor)``.
-MessageBuilder = Callable[[str, datetime | None, int], tuple[list[Message], datetime]]
+#: Builds a job's messages:
+#: ``(conversation_id, time cursor, first message index, submission time) -> (messages, new cursor)``.
+MessageBuilder = Callable[[str, datetime | None, int, datetime], tuple[list[Message], datetime]]
 
 
 @dataclass(eq=False)
@@ -124,7 +125,7 @@ class SandboxState:
             if conv is None:
                 conv = Conversation(id=new_conversation_id(), app_id=app_id, name=options.name, created_at=now)
                 self.conversations[conv.id] = conv
-            messages, conv.cursor = build(conv.id, conv.cursor, conv.submitted_messages)
+            messages, conv.cursor = build(conv.id, conv.cursor, conv.submitted_messages, submission_time(now))
             conv.submitted_messages += len(messages)
             previous = conv.jobs[-1] if conv.jobs else None
             start = max(now, previous.finish_at()) if previous else now

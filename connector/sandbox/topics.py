@@ -1,13 +1,20 @@
-"""Topics: the most frequent keywords and two-word phrases (stop words filtered), scored 0.4-0.99.
+"""Topics: key phrases of the conversation, ranked by YAKE (a statistical keyword extractor, no model).
 
-A two-word topic that contains a one-word topic gets it as its parent (``parentRefs``).
+YAKE scores one- to three-word candidates by position, frequency, spread and casing; we keep up to
+eight, dropping people's names, numbers, greetings and verbs (the stop list below is YAKE's boundary
+list too, so no phrase starts or ends with one). A topic is lower-case unless it is written
+capitalised inside sentences (a product or company: "Zendesk", "SOC 2"). Scores are 0.4-0.99 from
+the YAKE rank; a multi-word topic that contains a one-word topic gets it as its parent
+(``parentRefs``). Deterministic: YAKE has no randomness.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from functools import lru_cache
 from typing import Any
+
+import yake
 
 from connector.sandbox.ids import numeric_id
 from connector.sandbox.sentiment import polarity, sentiment
@@ -29,67 +36,94 @@ STOP_WORDS = frozenset(
     absolutely honestly perfect course mostly happy able sounds sound does done anything something everything
     nothing else help welcome day week month year years monday tuesday wednesday thursday friday saturday sunday
     next last first new call calls send share add check pull talk walk wanted work works review include ask
-    expect explains understand stay""".split()
+    expect explains understand stay morning afternoon evening everyone quick update anyone someone
+    handle handles handled looking talking take taking waste own owns moves moved came come lower higher expected
+    quoted charges stored carried processed predicted measured shipped changed patched dropped expires flags
+    syncs lives slip followed approve approved finished deployed went going blocked unlocked reset log
+    sounds promising reason covered host certified ask asking asked bring let weigh fill pull pulls tried try
+    kind sort bit lots hours minutes today's yesterday tonight later soon ago half percent twice once
+    biggest main best better worse whole end start started onboard cannot can't won't i'd i've joining calling
+    coming applying team short keep lead running fixed built designed recently never back open older tracks
+    although sorry without within across upon onto toward towards""".split()
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
 MAX_TOPICS = 8
+_NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty
+    forty fifty sixty hundred thousand million""".split())
 
 
-def _terms(text: str, excluded: set[str]) -> tuple[list[str], list[str]]:
-    words = [w.lower() for w in _WORD.findall(text)]
-    keep = [w if (len(w) >= 3 and w not in STOP_WORDS and w not in excluded) else "" for w in words]
-    unigrams = [w for w in keep if w]
-    bigrams = [f"{a} {b}" for a, b in zip(keep, keep[1:], strict=False) if a and b and a != b]
-    return unigrams, bigrams
+@lru_cache(maxsize=1)
+def _extractor() -> yake.KeywordExtractor:
+    return yake.KeywordExtractor(lan="en", n=3, top=40, stopwords=set(STOP_WORDS))
+
+
+def _fold(word: str) -> str:
+    word = word.lower()
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _keep(phrase: str, excluded: set[str]) -> bool:
+    words = phrase.lower().split()
+    if any(w in excluded or w in STOP_WORDS or w in _NUMBER_WORDS or w[0].isdigit() and len(words) == 1 for w in words):
+        return False
+    if len(words) == 1 and (len(words[0]) < 4 and not phrase.isupper() or words[0].endswith("ed")):
+        return False
+    return not any(w.endswith("ed") and len(w) > 4 for w in (words[0], words[-1])) and not words[-1].endswith("ly")
+
+
+def _display(phrase: str, text: str) -> str:
+    """Lower-case, except words written capitalised mid-sentence (names of things) and acronyms."""
+    out = []
+    for word in phrase.split():
+        written = re.search(r"\b" + re.escape(word) + r"\b", text, re.I)
+        word = written.group(0) if written else word
+        mid_sentence = re.search(r"(?<![.!?]\s)(?<!^)\b" + re.escape(word) + r"\b", text)
+        proper = word[1:] != word[1:].lower() or (word[0].isupper() and mid_sentence)
+        out.append(word if proper else word.lower())
+    return " ".join(out)
+
+
+def _mentions(phrase: str, messages: list[Message]) -> list[Message]:
+    wanted = [_fold(w) for w in phrase.split()]
+    found = []
+    for message in messages:
+        words = [_fold(w) for w in _WORD.findall(message.text)]
+        if any(words[i : i + len(wanted)] == wanted for i in range(len(words))):
+            found.append(message)
+    return found
 
 
 def derive(messages: list[Message], conversation_id: str, excluded: set[str]) -> list[dict[str, Any]]:
     """Return Symbl-shaped topics (with ``sentiment`` and ``parentRefs`` filled; the route trims them)."""
-    counts: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    where: dict[str, list[Message]] = {}
-    position = 0
-    for message in messages:
-        unigrams, bigrams = _terms(message.text, excluded)
-        for term in unigrams + bigrams:
-            counts[term] += 1
-            first_seen.setdefault(term, position := position + 1)
-            if message not in where.setdefault(term, []):
-                where[term].append(message)
-    for term in list(counts):  # fold simple plurals into their singular
-        if term.endswith("s") and term[:-1] in counts:
-            counts[term[:-1]] += counts.pop(term)
-            where[term[:-1]] += [m for m in where.pop(term) if m not in where[term[:-1]]]
-
-    def weight(term: str) -> float:
-        return counts[term] * (1.6 if " " in term else 1.0)
-
-    for term in [t for t in counts if " " in t]:  # a word seen only inside a phrase is not a topic of its own
-        for word in term.split():
-            if word in counts and counts[word] <= sum(counts[t] for t in counts if " " in t and word in t.split()):
-                counts[word] = 0
-    ranked = sorted((t for t in counts if counts[t]), key=lambda t: (-weight(t), first_seen.get(t, 0)))
-    chosen = [t for t in ranked if counts[t] >= 2][:MAX_TOPICS]
-    for term in ranked:  # short conversations: fill with phrases, then longer words
-        if len(chosen) >= 3:
-            break
-        if term not in chosen and (" " in term or len(term) >= 5):
-            chosen.append(term)
-    if not chosen:
+    text = " ".join(m.text if m.text.rstrip()[-1:] in ".!?" else m.text + "." for m in messages)
+    if not text.strip():
         return []
-    top = max(weight(t) for t in chosen)
+    chosen: list[tuple[str, float, list[Message]]] = []
+    seen: set[tuple[str, ...]] = set()
+    for phrase, score in _extractor().extract_keywords(text):
+        key = tuple(_fold(w) for w in phrase.split())
+        if key in seen or not _keep(phrase, excluded) or any(set(key) <= set(k) for k in seen):
+            continue  # a repeat, or only part of a phrase already chosen
+        refs = _mentions(phrase, messages)
+        if not refs or (len(key) > 2 and len(refs) < 2):
+            continue  # three-word phrases only when they recur
+        seen.add(key)
+        chosen.append((_display(phrase, text), float(score), refs))
+        if len(chosen) == MAX_TOPICS:
+            break
+    chosen.sort(key=lambda c: len(c[2]) < 2)  # what recurs first (stable: YAKE order within each group)
     topics = []
-    for term in chosen:
-        refs = where[term]
-        score = sum(polarity(m.text) for m in refs) / len(refs)
-        parents = [{"type": "topic", "text": p} for p in chosen if " " not in p and p in term.split() and p != term]
+    for rank, (term, _, refs) in enumerate(chosen):
+        polarity_sum = sum(polarity(m.text) for m in refs) / len(refs)
+        parents = [{"type": "topic", "text": p} for p, _, _ in chosen
+                   if " " not in p and " " in term and p.lower() in term.lower().split()]
         topics.append({
-            "id": numeric_id(conversation_id, "topic", term),
+            "id": numeric_id(conversation_id, "topic", term.lower()),
             "text": term,
             "type": "topic",
-            "score": round(0.4 + 0.59 * weight(term) / top, 4),
+            "score": round(0.99 - 0.59 * rank / max(1, len(chosen) - 1), 4) if len(chosen) > 1 else 0.99,
             "messageIds": [m.id for m in refs],
-            "sentiment": sentiment(round(score, 3)),
+            "sentiment": sentiment(round(polarity_sum, 3)),
             "parentRefs": parents,
         })
     return topics

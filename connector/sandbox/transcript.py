@@ -1,8 +1,9 @@
 """Transcript building: split submitted content into sentence messages with speakers and times.
 
 Symbl splits one submitted message into several (sentence boundary detection) and gives every
-message a start and end time; text without times is timed at ~150 words per minute from a fixed
-start, continuing after whatever the conversation already holds (appends included).
+message a start and end time; text without times is timed at ~150 words per minute from the
+conversation's own start (the first given ``startTime``, else the submission time), continuing after
+whatever the conversation already holds (appends included).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 from connector.sandbox.errors import bad_request
 from connector.sandbox.ids import numeric_id, parse_iso, uuid_id
 
-DEFAULT_START = datetime(2024, 1, 15, 15, 0, 0, tzinfo=UTC)
 SECONDS_PER_WORD = 0.4  # 150 words per minute
 GAP = timedelta(seconds=0.6)  # silence between two submitted messages / script lines
 
@@ -134,11 +134,22 @@ def validate_text_messages(body: dict[str, Any]) -> list[dict[str, Any]]:
     return messages
 
 
+def submission_time(epoch: float) -> datetime:
+    """Return a submit's wall-clock time (UTC, whole milliseconds): where an untimed conversation starts."""
+    return datetime.fromtimestamp(round(epoch, 3), UTC)
+
+
 def text_messages(conversation_id: str, raw: list[dict[str, Any]], cursor: datetime | None,
-                  first_index: int) -> tuple[list[Message], datetime]:
-    """Build timed sentence messages from a text submit; return them and the new time cursor."""
+                  first_index: int, submitted: datetime) -> tuple[list[Message], datetime]:
+    """Build timed sentence messages from a text submit; return them and the new time cursor.
+
+    ``cursor`` is None for a new conversation: it then starts at the first message's ``startTime``
+    when one is given, else at ``submitted``.
+    """
     out: list[Message] = []
-    cursor = cursor or DEFAULT_START
+    if cursor is None:
+        given = [parse_iso((item.get("duration") or {}).get("startTime")) for item in raw]
+        cursor = next((t for t in given if t is not None), submitted)
     for item in raw:
         sentences = split_sentences(item["payload"]["content"])
         if not sentences:
@@ -154,10 +165,10 @@ def text_messages(conversation_id: str, raw: list[dict[str, Any]], cursor: datet
 
 
 def script_messages(conversation_id: str, lines: list[tuple[Speaker | None, str]], cursor: datetime | None,
-                    first_index: int) -> tuple[list[Message], datetime]:
-    """Build timed messages from ``(speaker, line)`` pairs of recognised speech."""
+                    first_index: int, submitted: datetime) -> tuple[list[Message], datetime]:
+    """Build timed messages from ``(speaker, line)`` pairs of recognised speech (from ``submitted`` if new)."""
     out: list[Message] = []
-    cursor = cursor or DEFAULT_START
+    cursor = cursor or submitted
     for speaker, line in lines:
         sentences = split_sentences(line)
         built = _timed(conversation_id, first_index + len(out), sentences, speaker, cursor, None, spoken=True)

@@ -130,9 +130,11 @@ def symbl(base_url: str) -> Symbl:
 
 @pytest.fixture
 def sales_call(symbl: Symbl) -> str:
-    """A completed sales-call conversation with entities, trackers and phrases enabled."""
-    return symbl.processed(text_body(
+    """A completed sales-call conversation with entities, trackers and phrases enabled, held on Monday 2024-01-15."""
+    body = text_body(
         detectEntities=True, detectPhrases=True, enableSummary=True,
         trackers=[{"name": "Competitors", "vocabulary": ["Gong", "Chorus"]}],
         entities=[{"customType": "Product", "value": "enterprise plan", "text": "enterprise plan"}],
-    ))
+    )
+    body["messages"][0]["duration"] = {"startTime": "2024-01-15T15:00:00.000Z"}  # the conversation's own time
+    return symbl.processed(body)

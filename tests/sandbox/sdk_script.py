@@ -23,7 +23,8 @@ payload = {
     "detectEntities": True,
     "trackers": [{"name": "Competitors", "vocabulary": ["Gong"]}],
     "messages": [
-        {"payload": {"content": line}, "from": {"name": name, "userId": email}}
+        {"payload": {"content": line}, "from": {"name": name, "userId": email},
+         **({"duration": {"startTime": "2024-01-15T15:00:00.000Z"}} if line.startswith("Hi Bob") else {})}
         for name, email, line in [
             ("Alice", "alice@acme.com", "Hi Bob, this is Alice from Acme Corp. What does your team need?"),
             ("Bob", "bob@globex.com", "We need better call notes. We tried Gong but it was too expensive."),

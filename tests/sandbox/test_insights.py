@@ -48,8 +48,8 @@ def test_follow_ups(symbl: Symbl, sales_call: str) -> None:
 
 def test_entities_persons_organisations_dates_money_and_custom(symbl: Symbl, sales_call: str) -> None:
     found = {(e["type"], e["value"]) for e in parts(symbl, sales_call)["entities"]}
-    assert {("person", "alice"), ("person", "bob"), ("organization", "acme corp"), ("organization", "gong"),
-            ("organization", "salesforce"), ("date", "2024-01-19"), ("number", "12000")} <= found
+    assert {("person", "Alice"), ("person", "Bob"), ("organization", "Acme Corp"), ("organization", "Gong"),
+            ("organization", "Salesforce"), ("date", "2024-01-19"), ("money", "12000 USD")} <= found
     custom = [e for e in parts(symbl, sales_call)["entities"] if e["type"] == "custom"]
     assert custom[0]["customType"] == "Product" and custom[0]["value"] == "enterprise plan"
     assert len(custom[0]["messageRefs"]) == 2
