@@ -131,7 +131,7 @@ def local_facade() -> tuple[str, str, Callable[[], None]]:
     from werkzeug.serving import make_server
 
     from connector.app import create_app, describe
-    from connector.cli import start_sandbox_process
+    from connector.sandbox_process import start_sandbox_process
     from connector.config import Settings
 
     settings = Settings()

@@ -11,67 +11,15 @@
 from __future__ import annotations
 
 import argparse
-import atexit
 import json
 import os
 import secrets
 import signal
-import socket
-import subprocess
 import sys
-import time
 from typing import Any
 
 # No `requests` (hence no ssl) import at module level: `connector serve` forks gevent workers from
 # this process, and gevent must patch ssl before anything imports it.
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_port(port: int, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"error: nothing listens on 127.0.0.1:{port} after {timeout:g} s")
-
-
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM when the parent dies, even by SIGKILL (Linux), so no orphan is left."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-def start_sandbox_process() -> str:
-    """Start `connector sandbox` on a free loopback port as a child process; return its URL."""
-    port = _free_port()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "connector.cli", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--quiet"],
-        preexec_fn=_die_with_parent,
-    )
-
-    def stop() -> None:
-        if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(5)
-            except subprocess.TimeoutExpired:
-                child.kill()
-
-    atexit.register(stop)
-    _wait_port(port)
-    return f"http://127.0.0.1:{port}"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -81,6 +29,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     env = os.environ
     if settings.sandbox:
         if "SYMBL_BASE_URL" not in env:
+            from connector.sandbox_process import start_sandbox_process
+
             env["SYMBL_BASE_URL"] = start_sandbox_process()
         print(f"SANDBOX MODE: no SYMBL_APP_ID set; Symbl calls go to the local sandbox at {env['SYMBL_BASE_URL']}",
               file=sys.stderr)

@@ -18,6 +18,7 @@ TOKEN_REFRESHES = Counter("connector_symbl_token_generations_total", "Symbl toke
 WAITS = Gauge("connector_waits_in_flight", "Requests waiting for a job", multiprocess_mode="livesum")
 OUTBOX = Gauge("connector_outbox_events", "Callback/hook events in the outbox", ["status"], multiprocess_mode="max")
 DELIVERY_FAILURES = Counter("connector_delivery_failures_total", "Failed callback/hook delivery attempts")
+REQUEUED = Counter("connector_queue_requeued_total", "Queued items put back after Symbl's 429 or an outage")
 
 _ID = re.compile(r"/(?:[0-9]{6,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?=/|$)")
 

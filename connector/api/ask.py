@@ -12,12 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from connector.ai.models import AskRequest
 from connector.api.auth import current_caller
-from connector.api.conversations import NOT_CONFIGURED, accepted, job_failed, require_nebula, wait_seconds
+from connector.api.conversations import NOT_CONFIGURED, awaited, require_nebula, wait_seconds
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
 from connector.api.models import Accepted, ConversationPath
-from connector.app import facade
+from connector.facade import facade
 from connector.insights.contract import InsightWarning
-from connector.queue.dispatch import await_dispatch
 from connector.store.base import Submission
 from connector.symbl.errors import SymblError, SymblNotFound
 from connector.symbl.nebula import NebulaNotConfigured
@@ -50,13 +49,7 @@ def _completed(conversation_id: str, deadline: float) -> Submission | Response:
             raise ApiError(404, "conversation_not_found", "There is no conversation with this ID.")
         return Submission(job_id="", conversation_id=conversation_id, api_key_id=caller.key_id,
                           credential_id=caller.credential.id, status="completed", created_at=0, updated_at=0)
-    sub = await_dispatch(the.store, sub, deadline)
-    status = "queued" if sub.status == "queued" else the.tracker.wait(sub, deadline - time.monotonic())
-    if status == "failed":
-        raise job_failed(the.store.get_submission(sub.job_id) or sub)
-    if status != "completed":
-        return accepted(sub, status)
-    return sub
+    return awaited(sub, deadline)
 
 
 @bp.post(

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from connector.api.auth import current_caller
 from connector.api.conversations import base_url
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
-from connector.app import facade
+from connector.facade import facade
 from connector.insights.contract import FlatInsights
 from connector.insights.service import links_for
 from connector.queue.batches import Batch, Batches, Item, item_request
@@ -123,12 +123,7 @@ class BatchQuery(_Strict):
 
 # -- helpers ------------------------------------------------------------------------------------------
 def batches() -> Batches:
-    the = facade()
-    service = the.__dict__.get("_batches")
-    if service is None:
-        service = Batches(the.store, the.submitter)
-        the.__dict__["_batches"] = service
-    return service
+    return facade().batches
 
 
 def info(batch: Batch, with_items: bool = True) -> dict[str, Any]:

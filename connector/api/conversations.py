@@ -20,13 +20,12 @@ from connector.api.models import (
     dump,
     iso,
 )
-from connector.app import facade
+from connector.facade import facade
 from connector.insights.contract import FlatInsights
 from connector.insights.service import links_for
-from connector.jobs.finish import failure_error
 from connector.jobs.options import ConversationInput
+from connector.jobs.waiter import Outcome
 from connector.jobs.submit import IdempotencyConflict, IdempotencyInProgress, RecordFailed, SymblBusy, Upload
-from connector.queue.dispatch import await_dispatch
 from connector.store.base import Submission
 from connector.symbl.errors import SymblError, SymblNotFound
 
@@ -73,21 +72,30 @@ def accepted(sub: Submission, status: str) -> Response:
     return response
 
 
-def job_failed(sub: Submission) -> ApiError:
-    error = sub.error or failure_error(sub)
-    return ApiError(422, "job_failed", error["message"],
+def job_failed(outcome: Outcome) -> ApiError:
+    """The 422 answer for a failed job, with its recorded reason and IDs."""
+    sub, error = outcome.sub, outcome.error or {}
+    return ApiError(422, "job_failed", error.get("message", ""),
                     {"conversation_id": sub.conversation_id, "job_id": sub.job_id})
+
+
+def awaited(sub: Submission, deadline: float) -> Submission | Response:
+    """Wait for ``sub`` until ``deadline``: its record once completed, a 202 while it runs."""
+    outcome = facade().waiter.wait(sub, deadline)
+    if outcome.failed:
+        raise job_failed(outcome)
+    if not outcome.completed:
+        return accepted(outcome.sub, outcome.status)
+    return outcome.sub
 
 
 def insights_answer(sub: Submission, deadline: float, include: list[str] | None, fmt: str = "flat") -> Response:
     """Wait for ``sub`` until ``deadline``; answer the insights, 202, or job_failed."""
     the = facade()
-    sub = await_dispatch(the.store, sub, deadline)
-    status = "queued" if sub.status == "queued" else the.tracker.wait(sub, deadline - time.monotonic())
-    if status == "failed":
-        raise job_failed(the.store.get_submission(sub.job_id) or sub)
-    if status != "completed":
-        return accepted(sub, status)
+    done = awaited(sub, deadline)
+    if isinstance(done, Response):
+        return done
+    sub = done
     caller = current_caller()
     budget = time.monotonic() + max(the.settings.symbl_read_timeout, 10.0)
     ids = {"conversation_id": sub.conversation_id, "job_id": sub.job_id}

@@ -12,7 +12,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from connector.api.auth import current_caller
 from connector.api.errors import ApiError, ErrorResponse
 from connector.api.models import HookCreate, HookCreated, HookList, HookOut, HookPath, dump, iso
-from connector.app import facade
+from connector.facade import facade
 from connector.jobs.urlguard import UrlNotAllowed, check_callback_url
 from connector.store.base import Hook
 

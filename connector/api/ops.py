@@ -9,7 +9,7 @@ from connector import __version__
 from connector.api.auth import current_caller
 from connector.api.errors import ErrorResponse
 from connector.api.models import Health, Me, Ready, dump
-from connector.app import facade
+from connector.facade import facade
 from connector.metrics import OUTBOX, exposition
 from connector.store.base import StoreUnavailable
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from connector.api import ask, batches, conversations, hooks, jobs, ops, symbl_webhook, trackers
 from connector.api.auth import authenticate, key_hash, key_id_of
 from connector.api.errors import error_response, invalid_request
-from connector.app import facade
+from connector.facade import facade
 from connector.logs import request_id
 from connector.metrics import LATENCY, REQUESTS
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, TypeAdapter, Valid
 from connector.api.auth import current_caller
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
 from connector.api.inputs import too_large
-from connector.app import facade
+from connector.facade import facade
 from connector.jobs.options import ConversationInput, TrackerSpec
 from connector.symbl.credentials import Credential
 from connector.symbl.errors import SymblError, SymblNotFound

@@ -3,7 +3,8 @@
 - `options.py`   the validated request (input + Symbl options)
 - `submit.py`    idempotent submission: Symbl submit, then a durable record before answering
 - `schedule.py`  the polling schedule (fast first, backing off with the job's age)
-- `tracker.py`   one poll stream per job per deployment, webhook and cross-process wake-ups, waits
+- `watcher.py`   one poll stream per job per deployment, webhook and cross-process wake-ups, waits
+- `waiter.py`    waiting for a submission: queue dispatch, then the watcher; a value the views map
 - `finish.py`    a job's terminal transition: exactly once, with its callback and hook deliveries
 - `delivery.py`  the durable outbox sender (signed POSTs, retries with backoff for a day)
 - `signing.py`, `urlguard.py`  HMAC signatures and the SSRF guard for callback URLs

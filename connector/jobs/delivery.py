@@ -61,7 +61,6 @@ class OutboxSender:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self.delivered = 0
-        self.failures = 0
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="outbox-sender", daemon=True)
@@ -72,10 +71,6 @@ class OutboxSender:
         self._wake.set()
         if self._thread:
             self._thread.join(timeout=2)
-
-    def poke(self) -> None:
-        """Look at the outbox now (new events were just enqueued)."""
-        self._wake.set()
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -139,7 +134,6 @@ class OutboxSender:
             error = f"refused: {exc}"
         except requests.RequestException as exc:
             error = type(exc).__name__
-        self.failures += 1
         DELIVERY_FAILURES.inc()
         attempts = fresh.attempts + 1
         now = self._clock()

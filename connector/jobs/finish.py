@@ -14,14 +14,14 @@ from typing import Any
 
 from connector.insights.service import InsightsService
 from connector.store.base import OutboxEvent, Store, StoreUnavailable, Submission
-from connector.symbl.credentials import Credential
+from connector.symbl.credentials import CredentialBook
 
 EVENT_COMPLETED = "conversation.completed"
 EVENT_FAILED = "conversation.failed"
 SLOT_FREED = "slot-freed"
 
 
-def failure_error(sub: Submission) -> dict[str, Any]:
+def failure_error() -> dict[str, Any]:
     """The error recorded for a failed job."""
     return {
         "code": "job_failed",
@@ -31,20 +31,20 @@ def failure_error(sub: Submission) -> dict[str, Any]:
 
 
 class Finisher:
-    """Callable as ``finisher(sub, status)`` by the tracker."""
+    """Callable as ``finisher(sub, status)`` by the job watcher; `fail` for the queue."""
 
     def __init__(
         self,
         store: Store,
         insights: InsightsService,
         *,
-        credential_for: Callable[[Submission], Credential | None],
+        credentials: CredentialBook,
         default_base_url: str,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
         self._insights = insights
-        self._credential_for = credential_for
+        self._credentials = credentials
         self._default_base_url = default_base_url
         self._clock = clock
 
@@ -56,7 +56,7 @@ class Finisher:
             return False
         event = EVENT_COMPLETED if status == "completed" else EVENT_FAILED
         targets = self._targets(current, event)
-        error = (error or failure_error(current)) if status == "failed" else None
+        error = (error or failure_error()) if status == "failed" else None
         events: list[OutboxEvent] = []
         if targets:
             body = self._body(current, status, error)
@@ -78,6 +78,10 @@ class Finisher:
                 pass  # they also look every half second
         return done
 
+    def fail(self, sub: Submission, error: dict[str, Any]) -> bool:
+        """Finish ``sub`` as failed with ``error`` (an item Symbl refused)."""
+        return self(sub, "failed", error)
+
     def _targets(self, sub: Submission, event: str) -> list[tuple[str, str, str | None]]:
         targets: list[tuple[str, str, str | None]] = []
         if sub.callback_url:
@@ -89,7 +93,7 @@ class Finisher:
     def _body(self, sub: Submission, status: str, error: dict[str, Any] | None) -> dict[str, Any]:
         if status == "failed":
             return {"conversation_id": sub.conversation_id, "job_id": sub.job_id, "status": "failed", "error": error}
-        credential = self._credential_for(sub)
+        credential = self._credentials.get(sub.credential_id)
         if credential is None:
             raise RuntimeError("no Symbl credential known for this submission in this process")
         flat = self._insights.flat(

@@ -25,9 +25,10 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 from connector.jobs.options import ConversationInput
 from connector.jobs.submit import Submitter
+from connector.metrics import REQUEUED
 from connector.queue.slots import Slots
 from connector.store.base import Store, StoreUnavailable, Submission
-from connector.symbl.credentials import Credential
+from connector.symbl.credentials import Credential, CredentialBook
 from connector.symbl.errors import SymblError, SymblRateLimited, SymblUnavailable
 
 log = logging.getLogger(__name__)
@@ -54,28 +55,27 @@ class Dispatcher:
         slots: Slots,
         submitter: Submitter,
         *,
-        credential_by_id: Callable[[str], Credential | None],
+        credentials: CredentialBook,
         track: Callable[[Submission], object],
         fail: Callable[[Submission, dict[str, str]], object],
+        wake: threading.Event | None = None,
         workers: int = 8,
     ) -> None:
         self._store = store
         self.slots = slots
         self._submitter = submitter
-        self._credential_by_id = credential_by_id
+        self._credentials = credentials
         self._track = track
         self._fail = fail
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dispatch")
         self._owner = uuid.uuid4().hex
-        self._wake = threading.Event()
+        self._wake = wake or threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._stop_listening: Callable[[], None] | None = None
         self._rotation: OrderedDict[str, None] = OrderedDict()  # lanes, least recently served first
         self._paused: dict[str, float] = {}
         self.send_deadline = SEND_DEADLINE
-        self.dispatched = 0
-        self.requeued = 0
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -122,7 +122,7 @@ class Dispatcher:
         for credential_id, subs in by_credential.items():
             if self._paused.get(credential_id, 0.0) > now:
                 continue
-            credential = self._credential_by_id(credential_id)
+            credential = self._credentials.get(credential_id)
             if credential is None:
                 continue  # a caller's own credential this process has not seen since its restart
             order = self._fair_order(subs)
@@ -177,7 +177,7 @@ class Dispatcher:
                     queued.options.get("base_url") or "", append_to,
                 )
             except (SymblRateLimited, SymblUnavailable) as exc:
-                self.requeued += 1
+                REQUEUED.inc()
                 self._paused[credential.id] = time.monotonic() + BACKOFF_SECONDS
                 log.info("queued item stays queued", extra={"job_id": queued.job_id, "error": type(exc).__name__})
                 self._store.kv_delete(claim, self._owner)
@@ -190,7 +190,6 @@ class Dispatcher:
             sub.options.pop("request", None)
             if not self._store.dispatch_submission(queued.job_id, sub):
                 self._store.put_submission(sub)  # cancelled meanwhile: the job exists, so follow it anyway
-            self.dispatched += 1
             self._store.publish(queued.job_id, "scheduled")
             self._track(sub)
             return True
@@ -203,17 +202,3 @@ class Dispatcher:
             except StoreUnavailable:
                 pass  # the reservation expires by itself
 
-
-AWAIT_STEP = 0.2
-
-
-def await_dispatch(store: Store, sub: Submission, deadline: float) -> Submission:
-    """Wait (until the monotonic ``deadline``) while ``sub`` is queued; return its current record,
-    which is the dispatched job's once Symbl has it (the queued ID is an alias of it)."""
-    while sub.status == "queued":
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            break
-        time.sleep(min(AWAIT_STEP, remaining))
-        sub = store.get_submission(sub.job_id) or sub
-    return sub

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 
 from connector.api.batches import CSV_COLUMNS
 from connector.app import describe
@@ -105,10 +106,11 @@ def test_a_concurrency_429_requeues(api: Api, sandbox: Sandbox, app):
     dispatcher = describe(app).dispatcher
     dispatcher.send_deadline = 0.8  # so the client's own 429 retries give up quickly
     sandbox.faults({"method": "POST", "path": "/v1/process/*", "status": 429, "times": 12})
+    requeued_before = REGISTRY.get_sample_value("connector_queue_requeued_total") or 0.0
     started = create(api, {"items": items(6, "r429")})
     done = finished(api, started["batch_id"])
     assert done["counts"]["completed"] == 6
-    assert dispatcher.requeued >= 1
+    assert (REGISTRY.get_sample_value("connector_queue_requeued_total") or 0.0) > requeued_before
     assert sandbox.stats()["max_jobs_in_flight"] <= LIMIT
 
 

@@ -16,7 +16,7 @@ def test_another_instance_answers_insights_right_after_a_long_poll_said_complete
     first, second = create_app(settings), create_app(settings)  # two instances on one store
     finishing = threading.Event()
     for app in (first, second):  # whichever instance polls the job, finishing it takes a while
-        slow_down(describe(app).tracker, finishing)
+        slow_down(describe(app).watcher, finishing)
     try:
         with serve(first) as first_url, serve(second) as second_url:
             accepted = Api(first_url).submit({"transcript": TRANSCRIPT, "wait": 0})
@@ -34,12 +34,12 @@ def test_another_instance_answers_insights_right_after_a_long_poll_said_complete
         describe(second).close()
 
 
-def slow_down(tracker, finishing: threading.Event) -> None:
-    real_finisher = tracker._finisher
+def slow_down(watcher, finishing: threading.Event) -> None:
+    real_finisher = watcher._finisher
 
     def slow_finisher(sub, status, *args):  # as when building the callbacks takes a while
         finishing.set()
         time.sleep(3)
         return real_finisher(sub, status, *args)
 
-    tracker._finisher = slow_finisher
+    watcher._finisher = slow_finisher

@@ -26,7 +26,7 @@ from connector.jobs.schedule import next_interval
 from connector.metrics import WAITS
 from connector.store.base import Store, StoreUnavailable, Submission
 from connector.symbl.client import SymblClient
-from connector.symbl.credentials import Credential
+from connector.symbl.credentials import CredentialBook
 from connector.symbl.errors import SymblError, SymblNotFound
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ LEASE_MIN_TTL = 10.0
 WEBHOOK_SEEN_KEY = "webhook-seen"
 WEBHOOK_SEEN_TTL = 600.0
 KNOWN_STATUSES = frozenset({"scheduled", "in_progress", "completed", "failed"})
+STATUS_CALL_SECONDS = 30.0
+"""The deadline of one job status call."""
 OBSERVED_TTL = 3600.0
 """How long a terminal status seen on Symbl is remembered while its job is being finished."""
 
@@ -57,14 +59,13 @@ class Tracked:
     next_poll: float = 0.0
     polling: bool = False
     finished: bool = False
-    polls: int = 0
 
     @property
     def done(self) -> bool:
         return self.status in TERMINAL_STATUSES
 
 
-class JobTracker:
+class JobWatcher:
     """Owns the poll streams of this process and the waits on them."""
 
     def __init__(
@@ -73,8 +74,8 @@ class JobTracker:
         store: Store,
         executor: Executor,
         *,
-        credential_for: Callable[[Submission], Credential | None],
-        finisher: Callable[[Submission, str], None],
+        credentials: CredentialBook,
+        finisher: Callable[[Submission, str], object],
         clock: Callable[[], float] = time.time,
         poll_min: float = 1.0,
         poll_max: float = 60.0,
@@ -84,7 +85,7 @@ class JobTracker:
         self._client = client
         self._store = store
         self._executor = executor
-        self._credential_for = credential_for
+        self._credentials = credentials
         self._finisher = finisher
         self._clock = clock
         self._owner = uuid.uuid4().hex
@@ -102,9 +103,9 @@ class JobTracker:
     def start(self, sweep: bool = True) -> None:
         """Start the scheduler (and the sweep for unfinished jobs) and listen to the store."""
         self._stop_listening = self._store.listen(self.on_notify)
-        self._spawn(self._run_schedule, "tracker-schedule")
+        self._spawn(self._run_schedule, "watcher-schedule")
         if sweep:
-            self._spawn(self._run_sweep, "tracker-sweep")
+            self._spawn(self._run_sweep, "watcher-sweep")
 
     def stop(self) -> None:
         self._stop.set()
@@ -211,11 +212,10 @@ class JobTracker:
         sub = tracked.sub
         try:
             if self._holds_lease(sub):
-                credential = self._credential_for(sub)
+                credential = self._credentials.get(sub.credential_id)
                 if credential is not None:
                     self.status_calls += 1
-                    tracked.polls += 1
-                    status = self._client.job_status(credential, sub.job_id, time.monotonic() + 30)
+                    status = self._client.job_status(credential, sub.job_id, time.monotonic() + STATUS_CALL_SECONDS)
                     if status in KNOWN_STATUSES:
                         self._set_status(tracked, status, publish=True)
         except SymblNotFound:
