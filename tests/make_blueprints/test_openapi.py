@@ -97,6 +97,8 @@ def app_requests():
                 if code not in meta["codeFiles"] or (ctype, code) == ("webhook", "communication"):
                     continue
                 for i, req in enumerate(check_app.requests_of(check_app.read_json(meta["codeFiles"][code]))):
+                    if "url" not in req:
+                        continue  # request-less (askFieldOutputs): computed from parameters, no facade call
                     path = req["url"].replace("{{parameters.url}}", "")
                     yield f"{ctype} {name} {code}[{i}]", req, path
 
