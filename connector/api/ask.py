@@ -22,6 +22,10 @@ from connector.store.base import Submission
 from connector.symbl.errors import SymblError, SymblNotFound
 from connector.symbl.nebula import NebulaNotConfigured
 
+ASK_SECONDS = 15.0
+"""Reading the transcript and asking Nebula (with retries) get this long at least, past a `wait`
+that already ran out: within Zapier's 30 s and Make's 40 s step limits with a `wait` of 10."""
+
 bp = APIBlueprint(
     "ask", __name__, url_prefix="/v1", abp_tags=[Tag(name="conversations")],
     abp_security=[{"bearer": []}], abp_responses={"400": ErrorResponse, "401": ErrorResponse},
@@ -76,7 +80,7 @@ def ask(path: ConversationPath, body: AskRequest) -> Response:
     found = _completed(path.conversation_id, deadline)
     if isinstance(found, Response):
         return found
-    budget = max(deadline, time.monotonic() + max(the.settings.symbl_read_timeout, 30.0))
+    budget = max(deadline, time.monotonic() + ASK_SECONDS)
     ids = {"conversation_id": path.conversation_id, "job_id": found.job_id}
     asker = the.insights.enricher.asker  # type: ignore[union-attr]
     try:
