@@ -3,6 +3,7 @@
 // Ask About a Conversation against the sandbox facade (its Nebula answers from the transcript).
 const { App, appTester, authData, facade } = require('../support/app');
 const { SALES_CALL } = require('../support/calls');
+const { startStub } = require('../support/stub_server');
 
 const PERFORM = App.creates.ask_conversation.operation.perform;
 const OUTPUT_FIELDS = App.creates.ask_conversation.operation.outputFields;
@@ -64,6 +65,30 @@ describe('Ask About a Conversation', () => {
   it('an unknown conversation is a clear error', async () => {
     const err = await appTester(PERFORM, bundle({ conversation_id: '1234567890123456', question: 'What budget?' })).catch((e) => e);
     expect(JSON.parse(err.message)).toMatchObject({ code: 'conversation_not_found' });
+  });
+
+  // The sandbox finishes every job within a second and its Nebula does not fail on demand, so
+  // "still running" and "Nebula unavailable" come from the loopback stub.
+  it('a job still running, or Nebula unavailable: Zapier retries later (ThrottledError)', async () => {
+    const stub = await startStub({
+      status: 202,
+      body: { conversation_id: '5083911338573824', job_id: 'job-1', status: 'in_progress', links: { job: 'j', insights: 'i' } },
+    });
+    try {
+      const input = { conversation_id: '5083911338573824', question: 'What budget?' };
+      const stubBundle = { authData: { base_url: stub.url, api_key: 'k' }, inputData: input };
+      let err = await appTester(PERFORM, stubBundle).catch((e) => e);
+      expect(err.name).toBe('ThrottledError');
+      expect(JSON.parse(err.message)).toMatchObject({ delay: 60, message: expect.stringContaining('still processing conversation 5083911338573824') });
+      expect(stub.requests[0]).toMatchObject({ method: 'POST', url: '/v1/conversations/5083911338573824/ask', json: { question: 'What budget?', wait: 15 } });
+
+      stub.setAnswer({ status: 503, headers: { 'Retry-After': '5' }, body: { error: { code: 'nebula_unavailable', message: 'Nebula did not answer: busy' } } });
+      err = await appTester(PERFORM, stubBundle).catch((e) => e);
+      expect(err.name).toBe('ThrottledError');
+      expect(JSON.parse(err.message)).toMatchObject({ delay: 5, message: expect.stringContaining('Nebula did not answer') });
+    } finally {
+      await stub.close();
+    }
   });
 
   it('is registered with a sample its output fields describe', () => {
