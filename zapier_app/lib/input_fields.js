@@ -119,7 +119,7 @@ const scoreFields = [
     type: 'string',
     required: false,
     choices: { sales: 'Sales', general: 'General' },
-    helpText: 'For the Call Score: Sales adds a sales-process criterion.',
+    helpText: 'For the Call Score: a Sales call in the Qualification stage also gets a Sales Process criterion.',
   },
   {
     key: 'sales_stage',
