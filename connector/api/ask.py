@@ -37,10 +37,10 @@ class AskAnswer(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    conversation_id: str = Field(description="The conversation asked about.")
-    question: str = Field("", description="The question, when one was asked.")
-    answer: str = Field("", description="The answer to the question (empty for fields).")
-    warnings: list[InsightWarning] = Field(default_factory=list,
+    conversation_id: str = Field(title="Conversation ID", description="The conversation asked about.")
+    question: str = Field("", title="Question", description="The question, when one was asked.")
+    answer: str = Field("", title="Answer", description="The answer to the question (empty for fields).")
+    warnings: list[InsightWarning] = Field(default_factory=list, title="Warnings",
                                            description="Values left empty and why (e.g. wrong_type).")
 
 
