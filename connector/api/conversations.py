@@ -37,7 +37,10 @@ bp = APIBlueprint(
 
 
 def base_url() -> str:
-    return facade().settings.public_url or request.host_url
+    """The base of links in answers: CONNECTOR_PUBLIC_URL; in live mode never the request's Host
+    header (a forged one would end up in links and callbacks), so links are relative without it."""
+    settings = facade().settings
+    return settings.public_url or (request.host_url if settings.sandbox else "/")
 
 
 def wait_seconds(requested: float | None) -> float:
