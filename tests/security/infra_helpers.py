@@ -65,9 +65,10 @@ def in_process_facade(settings: Settings) -> Iterator[tuple[str, Any]]:
 
 
 @contextmanager
-def facade_process(env: dict[str, str], *, workers: int = 2) -> Iterator[tuple[str, subprocess.Popen]]:
+def facade_process(env: dict[str, str], *, workers: int = 2,
+                   port: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
     """`connector serve` on a loopback port with ``workers`` gevent workers; yields (url, process)."""
-    port = free_port()
+    port = port or free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_", "SANDBOX_"))}
     full_env.update({"CONNECTOR_API_KEYS": f"{API_KEY},{OTHER_KEY}", "CONNECTOR_WORKERS": str(workers),
                      "CONNECTOR_LOG_LEVEL": "WARNING", **env})
