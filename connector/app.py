@@ -5,9 +5,11 @@ Wiring only; behaviour lives in the modules named for it. Views reach the wired 
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +32,7 @@ from connector.queue.dispatch import Dispatcher
 from connector.queue.slots import Slots
 from connector.store import open_store
 from connector.store.base import Store, Submission
+from connector.store.sealed import SealedStore, sealer_for
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
 from connector.symbl.nebula import NebulaClient
@@ -38,6 +41,9 @@ from connector.trackers.service import TrackerService
 log = logging.getLogger("connector")
 
 WEBHOOK_SECRET_KEY = "symbl-webhook-secret"
+CREDENTIAL_TTL = 30 * 86400.0
+"""How long a caller's own Symbl credential is kept (encrypted) in the store after its last use."""
+CREDENTIAL_REWRITE = 3600.0
 
 
 @dataclass
@@ -55,6 +61,7 @@ class Facade:
     key_hashes: list[str]
     trackers: TrackerService
     credentials: dict[str, Credential] = field(default_factory=dict)
+    _saved_at: dict[str, float] = field(default_factory=dict)
     dispatcher: Dispatcher | None = None
     _webhook_secret: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -64,11 +71,32 @@ class Facade:
         return "sandbox" if self.settings.sandbox else "live"
 
     def remember(self, credential: Credential) -> None:
-        """Keep a caller's own credential in memory so background polls can use it."""
+        """Keep a caller's own credential so any worker or instance can poll its jobs: in memory,
+        and in the store encrypted (`SealedStore`), refreshed at most hourly."""
         self.credentials[credential.id] = credential
+        now = time.time()
+        if now - self._saved_at.get(credential.id, 0.0) > CREDENTIAL_REWRITE:
+            value = json.dumps({"app_id": credential.app_id, "app_secret": credential.app_secret})
+            self.store.kv_set(f"cred:{credential.id}", value, CREDENTIAL_TTL)
+            self._saved_at[credential.id] = now
+
+    def credential_by_id(self, credential_id: str) -> Credential | None:
+        """A credential this process knows, or one another process saved in the store."""
+        known = self.credentials.get(credential_id)
+        if known is not None:
+            return known
+        raw = self.store.kv_get(f"cred:{credential_id}")
+        if not raw:
+            return None
+        data = json.loads(raw)
+        credential = Credential(data["app_id"], data["app_secret"])
+        if credential.id != credential_id:
+            return None
+        self.credentials[credential_id] = credential
+        return credential
 
     def credential_for(self, sub: Submission) -> Credential | None:
-        return self.credentials.get(sub.credential_id)
+        return self.credential_by_id(sub.credential_id)
 
     def webhook_secret(self) -> str:
         """The unguessable path secret of our Symbl webhook receiver (shared by all instances)."""
@@ -106,7 +134,9 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
     """Create the store, client and background machinery for one process."""
     from connector.api.auth import configured_hashes
 
-    store = store or open_store(settings.store_url)
+    sealer = sealer_for(settings.encryption_key.get_secret_value(), sandbox=settings.sandbox,
+                        store_url=settings.store_url)
+    store = SealedStore(store or open_store(settings.store_url), sealer)  # type: ignore[assignment]
     client = SymblClient(settings.base_url, store, connect_timeout=settings.symbl_connect_timeout,
                          read_timeout=settings.symbl_read_timeout)
     insights_pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="insights")
@@ -126,7 +156,8 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
                         Asker(client, nebula, store, settings.ask_transcript_max_chars), insights_pool)
     insights = InsightsService(client, insights_pool, settings.transcript_max_chars, enricher)
     holder: dict[str, Facade] = {}
-    base = settings.public_url or "http://localhost"
+    # links in callbacks: never from a request's Host header in live mode (relative without a public URL)
+    base = settings.public_url or ("http://localhost" if settings.sandbox else "")
 
     def credential_for(sub: Submission) -> Credential | None:
         return holder["f"].credential_for(sub)
@@ -140,7 +171,7 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
     slots = Slots(store, settings.max_concurrent_jobs)
     submitter = Submitter(client, store, webhook_url=lambda: holder["f"].webhook_url(), slots=slots,
                           on_queued=lambda: holder["f"].dispatcher.wake())  # type: ignore[union-attr]
-    dispatcher = Dispatcher(store, slots, submitter, credential_by_id=lambda cid: holder["f"].credentials.get(cid),
+    dispatcher = Dispatcher(store, slots, submitter, credential_by_id=lambda cid: holder["f"].credential_by_id(cid),
                             track=tracker.track, fail=lambda sub, error: finisher(sub, "failed", error))
     result = Facade(
         settings=settings, store=store, client=client, tracker=tracker, dispatcher=dispatcher,
@@ -149,7 +180,7 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
         key_hashes=configured_hashes(settings.api_keys),
         trackers=TrackerService(client, store, call_seconds=max(settings.symbl_read_timeout, 10.0)),
     )
-    result.remember(default)
+    result.credentials[default.id] = default  # the server's own: from the environment, never stored
     holder["f"] = result
     return result
 
