@@ -22,11 +22,26 @@ from typing import Any
 # this process, and gevent must patch ssl before anything imports it.
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def _settings_or_exit() -> Any:
+    """The settings from the environment, or exit 2 with the configuration error (no traceback)."""
+    from pydantic import ValidationError
+
     from connector.config import Settings
 
-    settings = Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = error.get("loc", ("?",))[0]
+            print(f"error: {name}: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings_or_exit()
     env = os.environ
+    if args.workers:
+        env["CONNECTOR_WORKERS"] = str(args.workers)  # each worker's share of CONNECTOR_MAX_WAITS_PER_KEY
     if settings.sandbox:
         if "SYMBL_BASE_URL" not in env:
             from connector.sandbox_process import start_sandbox_process
@@ -43,6 +58,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     elif not settings.symbl_app_secret.get_secret_value():
         print("error: SYMBL_APP_SECRET is required when SYMBL_APP_ID is set.", file=sys.stderr)
+        return 2
+    from connector.store.sealed import EncryptionKeyError, sealer_for
+
+    try:  # fail here, once, with the message, rather than in every gunicorn worker
+        sealer_for(settings.encryption_key.get_secret_value(), sandbox=settings.sandbox, store_url=settings.store_url)
+    except EncryptionKeyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     if "PROMETHEUS_MULTIPROC_DIR" not in env:  # /metrics aggregates every gunicorn worker
         import tempfile

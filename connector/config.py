@@ -9,6 +9,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
+MIN_WEBHOOK_SECRET_CHARS = 32
+
 CommaList = Annotated[list[str], NoDecode]
 
 
@@ -55,6 +57,12 @@ class Settings(BaseSettings):
     poll_min_seconds: float = Field(1.0, alias="CONNECTOR_POLL_MIN_SECONDS", gt=0)
     poll_max_seconds: float = Field(60.0, alias="CONNECTOR_POLL_MAX_SECONDS", gt=0)
     rate_limit: str = Field("600/minute", alias="CONNECTOR_RATE_LIMIT")
+    auth_failure_limit: str = Field("20/minute", alias="CONNECTOR_AUTH_FAILURE_LIMIT")
+    """Failed authentications per client address (flask-limiter syntax), shared through the store."""
+    max_waits_per_key: int = Field(0, alias="CONNECTOR_MAX_WAITS_PER_KEY", ge=0)
+    """Waiting requests one API key may hold in one instance (0: half of workers x worker connections)."""
+    encryption_key: SecretStr = Field(SecretStr(""), alias="CONNECTOR_ENCRYPTION_KEY")
+    """Comma-separated Fernet keys: the first encrypts, all decrypt (rotation)."""
     background: bool = Field(True, alias="CONNECTOR_BACKGROUND")
     log_level: str = Field("INFO", alias="CONNECTOR_LOG_LEVEL")
 
@@ -63,6 +71,23 @@ class Settings(BaseSettings):
     worker_connections: int = Field(2000, alias="CONNECTOR_WORKER_CONNECTIONS", ge=1)
 
     _split = field_validator("api_keys", "callback_allowlist", mode="before")(_split_commas)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _long_webhook_secret(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() and len(value.get_secret_value()) < MIN_WEBHOOK_SECRET_CHARS:
+            raise ValueError(
+                f"CONNECTOR_WEBHOOK_SECRET must be at least {MIN_WEBHOOK_SECRET_CHARS} characters "
+                "(it is the unguessable part of the webhook URL); leave it empty to have one generated."
+            )
+        return value
+
+    @property
+    def waits_per_key_per_worker(self) -> int:
+        """The waiting requests one key may hold in one worker: CONNECTOR_MAX_WAITS_PER_KEY (default
+        half of workers x worker connections) shared evenly by the workers, at least 1."""
+        total = self.max_waits_per_key or self.workers * self.worker_connections // 2
+        return max(1, -(-total // self.workers))
 
     @property
     def sandbox(self) -> bool:

@@ -29,6 +29,7 @@ from connector.queue.dispatch import Dispatcher
 from connector.queue.slots import Slots
 from connector.store import open_store
 from connector.store.base import Store, Submission
+from connector.store.sealed import SealedStore, sealer_for
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential, CredentialBook
 from connector.symbl.nebula import NebulaClient
@@ -67,8 +68,12 @@ class Facade:
         return "sandbox" if self.settings.sandbox else "live"
 
     def remember(self, credential: Credential) -> None:
-        """Keep a caller's own credential in memory so background polls can use it."""
+        """Keep a caller's own credential so any worker or instance can poll its jobs."""
         self.credentials.remember(credential)
+
+    def credential_by_id(self, credential_id: str) -> Credential | None:
+        """A credential this process knows, or one another process saved in the store."""
+        return self.credentials.get(credential_id)
 
     def credential_for(self, sub: Submission) -> Credential | None:
         """The credential a submission was made with, if this process knows it."""
@@ -115,12 +120,14 @@ def default_credential(settings: Settings) -> tuple[Credential, str]:
 
 def build_facade(settings: Settings, store: Store | None = None) -> Facade:
     """Create the store, client, services and background workers for one process."""
-    store = store or open_store(settings.store_url)
+    sealer = sealer_for(settings.encryption_key.get_secret_value(), sandbox=settings.sandbox,
+                        store_url=settings.store_url)
+    store = SealedStore(store or open_store(settings.store_url), sealer)  # type: ignore[assignment]
     client = SymblClient(settings.base_url, store, connect_timeout=settings.symbl_connect_timeout,
                          read_timeout=settings.symbl_read_timeout)
     default, nebula_key = default_credential(settings)
-    credentials = CredentialBook()
-    credentials.remember(default)
+    credentials = CredentialBook(store)
+    credentials.add_own(default)
     webhook = WebhookEndpoint(store, settings.public_url, settings.webhook_secret.get_secret_value())
     insights_pool = ThreadPoolExecutor(max_workers=INSIGHT_THREADS, thread_name_prefix="insights")
     poll_pool = ThreadPoolExecutor(max_workers=POLL_THREADS, thread_name_prefix="poll")
@@ -129,8 +136,9 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
     enricher = Enricher(CallScores(client, store), SummaryPages(client, store),
                         Asker(client, nebula, store, settings.ask_transcript_max_chars), insights_pool)
     insights = InsightsService(client, insights_pool, settings.transcript_max_chars, enricher)
-    finisher = Finisher(store, insights, credentials=credentials,
-                        default_base_url=settings.public_url or "http://localhost")
+    # links in callbacks: never from a request's Host header in live mode (relative without a public URL)
+    callback_base = settings.public_url or ("http://localhost" if settings.sandbox else "")
+    finisher = Finisher(store, insights, credentials=credentials, default_base_url=callback_base)
     watcher = JobWatcher(client, store, poll_pool, credentials=credentials, finisher=finisher,
                          poll_min=settings.poll_min_seconds, poll_max=settings.poll_max_seconds)
     sender = OutboxSender(store, callback_secret=settings.callback_secret.get_secret_value(),

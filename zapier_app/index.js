@@ -11,6 +11,7 @@ const trackerList = require('./triggers/tracker_list');
 const conversationList = require('./triggers/conversation_list');
 const createOrUpdateTracker = require('./creates/create_or_update_tracker');
 const processBatch = require('./creates/process_batch');
+const askConversation = require('./creates/ask_conversation');
 const hydrators = require('./lib/hydrators');
 
 module.exports = {
@@ -39,5 +40,6 @@ module.exports = {
     [appendConversation.key]: appendConversation,
     [createOrUpdateTracker.key]: createOrUpdateTracker,
     [processBatch.key]: processBatch,
+    [askConversation.key]: askConversation,
   },
 };

@@ -21,6 +21,10 @@ from connector.store.base import Submission
 from connector.symbl.errors import SymblError, SymblNotFound
 from connector.symbl.nebula import NebulaNotConfigured
 
+ASK_SECONDS = 15.0
+"""Reading the transcript and asking Nebula (with retries) get this long at least, past a `wait`
+that already ran out: within Zapier's 30 s and Make's 40 s step limits with a `wait` of 10."""
+
 bp = APIBlueprint(
     "ask", __name__, url_prefix="/v1", abp_tags=[Tag(name="conversations")],
     abp_security=[{"bearer": []}], abp_responses={"400": ErrorResponse, "401": ErrorResponse},
@@ -32,10 +36,10 @@ class AskAnswer(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    conversation_id: str = Field(description="The conversation asked about.")
-    question: str = Field("", description="The question, when one was asked.")
-    answer: str = Field("", description="The answer to the question (empty for fields).")
-    warnings: list[InsightWarning] = Field(default_factory=list,
+    conversation_id: str = Field(title="Conversation ID", description="The conversation asked about.")
+    question: str = Field("", title="Question", description="The question, when one was asked.")
+    answer: str = Field("", title="Answer", description="The answer to the question (empty for fields).")
+    warnings: list[InsightWarning] = Field(default_factory=list, title="Warnings",
                                            description="Values left empty and why (e.g. wrong_type).")
 
 
@@ -69,7 +73,7 @@ def ask(path: ConversationPath, body: AskRequest) -> Response:
     found = _completed(path.conversation_id, deadline)
     if isinstance(found, Response):
         return found
-    budget = max(deadline, time.monotonic() + max(the.settings.symbl_read_timeout, 30.0))
+    budget = max(deadline, time.monotonic() + ASK_SECONDS)
     ids = {"conversation_id": path.conversation_id, "job_id": found.job_id}
     asker = the.insights.enricher.asker  # type: ignore[union-attr]
     try:

@@ -9,6 +9,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from connector.api import openapi
 from connector.api.auth import current_caller
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
+from connector.api.fairness import fair_wait
 from connector.api.inputs import multipart_upload, parse_json, raw_upload
 from connector.api.models import (
     Accepted,
@@ -36,11 +37,15 @@ bp = APIBlueprint(
 
 
 def base_url() -> str:
-    return facade().settings.public_url or request.host_url
+    """The base of links in answers: CONNECTOR_PUBLIC_URL; in live mode never the request's Host
+    header (a forged one would end up in links and callbacks), so links are relative without it."""
+    settings = facade().settings
+    return settings.public_url or (request.host_url if settings.sandbox else "/")
 
 
 def wait_seconds(requested: float | None) -> float:
-    """The caller's wait, checked against the configured maximum."""
+    """The caller's wait, checked against the configured maximum; 0 when the caller's key already
+    holds its fair share of waits (`fairness.fair_wait`)."""
     settings = facade().settings
     wait = settings.default_wait_seconds if requested is None else requested
     if wait > settings.max_wait_seconds:
@@ -48,7 +53,7 @@ def wait_seconds(requested: float | None) -> float:
                        f"wait can be at most {settings.max_wait_seconds:g} seconds on this facade; use a callback_url "
                        "or poll GET /v1/jobs/{job_id} for longer jobs.",
                        [{"field": "wait", "message": f"at most {settings.max_wait_seconds:g}"}])
-    return min(wait, settings.max_wait_seconds)
+    return fair_wait(current_caller().key_id, min(wait, settings.max_wait_seconds))
 
 
 NOT_CONFIGURED = ("nebula_not_configured",

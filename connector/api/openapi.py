@@ -95,6 +95,13 @@ def install(app: OpenAPI) -> None:
 
             spec["components"]["schemas"]["FlatInsights"]["examples"] = [sample_flat().model_dump(mode="json")]
         for path, item in spec.get("paths", {}).items():
+            for operation in item.values():
+                if isinstance(operation, dict) and "401" in operation.get("responses", {}):
+                    operation["responses"].setdefault("429", {
+                        **operation["responses"]["401"],
+                        "description": "Too many requests: the key's rate limit, or too many failed "
+                                       "authentications from this address (see Retry-After).",
+                    })
             if path.startswith("/v1/conversations") and "put" in item:
                 item["put"]["parameters"] = [p for p in item["put"].get("parameters", [])] + [
                     p for p in submit_request_body()["parameters"] if p not in item["put"].get("parameters", [])

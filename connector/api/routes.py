@@ -8,14 +8,17 @@ import re
 import time
 import uuid
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_openapi3 import APIBlueprint, OpenAPI
 from pydantic import ValidationError
 
 from connector.api import ask, batches, conversations, hooks, jobs, ops, symbl_webhook, trackers
 from connector.api.auth import authenticate, key_hash, key_id_of
-from connector.api.errors import error_response, invalid_request
+from connector.api.errors import ApiError, error_response, invalid_request
+from connector.api.fairness import EXTENSION as WAITS_EXTENSION
+from connector.api.fairness import WaitShare, release_wait
+from connector.api.ratelimit import AuthFailureLimit, storage_uri
 from connector.facade import facade
 from connector.logs import request_id
 from connector.metrics import LATENCY, REQUESTS
@@ -33,7 +36,14 @@ def validation_error(exc: ValidationError) -> Response:
 
 def _require_key() -> None:
     the = facade()
-    authenticate(the.key_hashes, the.default_credential)
+    failures: AuthFailureLimit = current_app.extensions["connector-auth-failures"]
+    failures.check()
+    try:
+        authenticate(the.key_hashes, the.default_credential)
+    except ApiError as exc:
+        if exc.status == 401:
+            failures.failed()
+        raise
 
 
 for _bp in AUTHENTICATED:  # once, at import: blueprints are module-level and reused by every app
@@ -44,10 +54,6 @@ def rate_limit_key() -> str:
     """Limit per presented API key (hashed), so one noisy Zap cannot starve the others."""
     header = request.headers.get("Authorization", "")
     return key_id_of(key_hash(header.partition(" ")[2].strip())) if header else (request.remote_addr or "anonymous")
-
-
-def _storage_uri(store_url: str) -> str:
-    return store_url if store_url.startswith(("redis://", "rediss://")) else "memory://"
 
 
 def register(app: OpenAPI) -> None:
@@ -74,6 +80,7 @@ def register(app: OpenAPI) -> None:
 
     @app.teardown_request
     def _clear(_: BaseException | None) -> None:
+        release_wait()
         token = g.pop("request_token", None)
         if token is not None:
             request_id.reset(token)
@@ -81,8 +88,10 @@ def register(app: OpenAPI) -> None:
     settings = app.extensions["connector"].settings
     # flask-limiter's own headers would overwrite every Retry-After we set (202: 5 s, symbl_busy,
     # symbl_rate_limited) with its window's reset, and add Retry-After to 200s: we set them ourselves.
-    limiter = Limiter(rate_limit_key, app=app, storage_uri=_storage_uri(settings.store_url), headers_enabled=False,
+    limiter = Limiter(rate_limit_key, app=app, storage_uri=storage_uri(settings.store_url), headers_enabled=False,
                       default_limits=[], swallow_errors=True)
+    app.extensions["connector-auth-failures"] = AuthFailureLimit(settings.store_url, settings.auth_failure_limit)
+    app.extensions[WAITS_EXTENSION] = WaitShare(settings.waits_per_key_per_worker)
 
     @app.after_request
     def _rate_limit_headers(response: Response) -> Response:

@@ -3,7 +3,8 @@
 At least once: an event stays pending until a 2xx answer, retried with exponential backoff for
 ``retry_hours`` (at least 24 h), then marked dead. Events live in the store, so they survive
 restarts; a lease per event keeps two workers from sending the same attempt. The SSRF guard runs
-again right before each attempt (a name may resolve elsewhere now than at submit time)."""
+again right before each attempt (a name may resolve elsewhere now than at submit time), and the
+attempt connects to the address it checked (no second DNS lookup; TLS still verifies the name)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from collections.abc import Callable, Sequence
 import requests
 
 from connector.jobs.signing import EVENT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, sign, standard_headers
-from connector.jobs.urlguard import UrlNotAllowed, check_callback_url
+from connector.jobs.pinning import pinned_session
+from connector.jobs.urlguard import UrlNotAllowed, checked_target
 from connector.metrics import DELIVERY_FAILURES
 from connector.store.base import OutboxEvent, Store, StoreUnavailable
 
@@ -53,7 +55,7 @@ class OutboxSender:
         self._allowlist = list(allowlist)
         self._retry_seconds = retry_hours * 3600
         self._first_retry = first_retry_seconds
-        self._session = session or requests.Session()
+        self._session = session  # tests may inject one; otherwise each attempt pins the checked address
         self._clock = clock
         self._owner = uuid.uuid4().hex
         self._user_agent = user_agent
@@ -120,9 +122,13 @@ class OutboxSender:
             headers.update(standard_headers(event.id, body, secret, self._clock()))
         error = ""
         try:
-            check_callback_url(event.target_url, self._allowlist)
-            response = self._session.post(event.target_url, data=body, headers=headers, timeout=TIMEOUT,
-                                          allow_redirects=False)
+            url, address = checked_target(event.target_url, self._allowlist)
+            session = self._session or (pinned_session(address) if address else requests.Session())
+            try:
+                response = session.post(url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)
+            finally:
+                if session is not self._session:
+                    session.close()
             if 200 <= response.status_code < 300:
                 self._store.update_event(event.id, status="delivered", attempts=fresh.attempts + 1,
                                          next_attempt_at=self._clock())

@@ -8,9 +8,10 @@ also when they hide inside IPv6 (IPv4-mapped, NAT64, 6to4), unless the operator 
 host or the address in ``CONNECTOR_CALLBACK_ALLOWLIST``.
 
 DNS rebinding: a name may resolve to a public address at submit time and to a private one later,
-so the deliverer must run the same check again right before each delivery (and must not follow
-redirects, which would bypass it). The ``resolve`` argument (``socket.getaddrinfo`` by default)
-lets tests make a name resolve to anything.
+so the deliverer runs the same check again right before each delivery, connects to the very
+address it checked (`checked_target`, `pinning.PinnedAdapter`) and does not follow redirects. The
+``resolve`` argument (``socket.getaddrinfo`` at call time by default) lets tests make a name
+resolve to anything.
 """
 
 from __future__ import annotations
@@ -78,19 +79,28 @@ class Allowlist:
         return any(address.version == net.version and address in net for net in self.networks)
 
 
-def check_callback_url(url: str, allowlist: Sequence[str] | Allowlist, resolve: Resolver = socket.getaddrinfo) -> str:
+def check_callback_url(url: str, allowlist: Sequence[str] | Allowlist, resolve: Resolver | None = None) -> str:
     """Return the normalised URL if the facade may POST to it; raise `UrlNotAllowed` otherwise.
 
     Run it when the URL is accepted (submit, hook subscription) and again before every delivery.
     """
+    return checked_target(url, allowlist, resolve)[0]
+
+
+def checked_target(
+    url: str, allowlist: Sequence[str] | Allowlist, resolve: Resolver | None = None
+) -> tuple[str, str | None]:
+    """Like `check_callback_url`, and also return the checked address to connect to (None when
+    the host name itself is allow-listed): the delivery pins it, so a second DNS answer (rebinding)
+    is never used."""
     allowed = allowlist if isinstance(allowlist, Allowlist) else Allowlist.parse(allowlist)
     scheme, host, port, rest = _split(url)
     if allowed.allows_host(host):
-        return _join(scheme, host, port, rest)
+        return _join(scheme, host, port, rest), None
     if scheme != "https" and not allowed.networks:
         raise _plain_http(scheme)
 
-    addresses = _resolve(host, port or (443 if scheme == "https" else 80), resolve)
+    addresses = _resolve(host, port or (443 if scheme == "https" else 80), resolve or socket.getaddrinfo)
     for address in addresses:
         if allowed.allows_address(address):
             continue
@@ -103,7 +113,7 @@ def check_callback_url(url: str, allowlist: Sequence[str] | Allowlist, resolve: 
             )
     if scheme != "https" and not all(allowed.allows_address(a) for a in addresses):
         raise _plain_http(scheme)
-    return _join(scheme, host, port, rest)
+    return _join(scheme, host, port, rest), str(addresses[0])
 
 
 def _plain_http(scheme: str) -> UrlNotAllowed:

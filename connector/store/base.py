@@ -8,8 +8,9 @@ What it holds: submissions (never lost: written before the caller is answered), 
 values (token cache, idempotency keys, leases), hook subscriptions, the callback outbox, and a
 notification channel that wakes waiters in every worker and instance.
 
-What it must not do: call Symbl or any URL, or know about HTTP. Secrets: it stores tokens (the
-token cache) and hook secrets, never the Symbl app secret.
+What it must not do: call Symbl or any URL, or know about HTTP. Secrets: the token cache, callers'
+own Symbl credentials, the webhook path secret and hook secrets reach a backend only encrypted
+(`sealed.SealedStore`); the server's own Symbl app secret is never stored.
 
 Times are UNIX seconds (float, ``time.time()``). Every method may raise `StoreUnavailable`.
 """

@@ -116,12 +116,28 @@ def _check_ttl(ttl: float) -> None:
         raise ValueError(f"ttl must be a positive number of seconds, got {ttl!r}")
 
 
+def _owner_only(path: str) -> None:
+    """Create the database file readable and writable by its owner only (0600) before SQLite opens
+    it; SQLite gives its -wal and -shm files the database file's mode. An existing file is
+    tightened too (when this user owns it)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.fstat(fd).st_uid == os.getuid():
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.chmod(path + suffix, 0o600)
+
+
 class SqliteStore:
     """The `Store` on one SQLite file (see the module docstring)."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.path.abspath(os.fspath(path))
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        _owner_only(self.path)
         self._idle: list[sqlite3.Connection] = []
         self._pid = os.getpid()
         self._pool_lock = threading.Lock()

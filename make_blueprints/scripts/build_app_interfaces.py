@@ -7,7 +7,9 @@ Make modules that output it (Process Conversation, Append to a Conversation, Get
 their `interface` from the model's fields and titles, and their `samples` from the facade's own
 sample conversation flattened by the facade's code (`connector.insights.samples.sample_flat`), so
 every text field has the real format. The trigger (Watch Conversations Processed) gets the fields
-of the facade's delivery models (`CompletedEvent`, then what only `FailedEvent` adds). The test
+of the facade's delivery models (`CompletedEvent`, then what only `FailedEvent` adds). Ask About a
+Conversation gets the fields of the facade's answer model (`AskAnswer`) followed by the
+`rpc://askFieldOutputs` reference, which adds one output per field key the user mapped. The test
 suite fails when the files on disk differ from what this script writes.
 """
 
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from connector.api.ask import AskAnswer
 from connector.api.models import CompletedEvent, FailedEvent
 from connector.insights.contract import FlatInsights
 from connector.insights.samples import sample_flat
@@ -29,6 +32,11 @@ APP = Path(__file__).resolve().parents[1] / "app"
 #: modules whose output is the flat insights object (module directory -> extra fields)
 FLAT_MODULES = ("process-conversation", "append-conversation", "get-insights")
 TRIGGER_MODULE = "watch-conversation-processed"
+ASK_MODULE = "ask-about-conversation"
+#: the RPC that turns the mapped fields into output fields (one per key, typed)
+ASK_FIELDS_RPC = "rpc://askFieldOutputs"
+#: the question the facade's sample conversation answers (its flat ``answer``)
+SAMPLE_QUESTION = "Which competitor did the customer mention?"
 
 #: a fixed event ID for the trigger's sample (a delivery's own is a fresh UUID)
 SAMPLE_EVENT_ID = "9b2e4f7a-3c1d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -95,6 +103,18 @@ def delivery_sample() -> dict:
     return CompletedEvent.model_validate({**sample(), "event_id": SAMPLE_EVENT_ID}).model_dump(mode="json")
 
 
+def ask_interface() -> list:
+    """Return Ask About a Conversation's output: the answer model's fields, then one per mapped field key (RPC)."""
+    return [*interface_for(AskAnswer), ASK_FIELDS_RPC]
+
+
+def ask_sample() -> dict:
+    """Return the answer to a question about the sample conversation, validated by the facade's model."""
+    flat = sample()
+    body = {"conversation_id": flat["conversation_id"], "question": SAMPLE_QUESTION, "answer": flat["answer"]}
+    return AskAnswer.model_validate(body).model_dump(mode="json")
+
+
 def expected_files() -> dict[Path, object]:
     """Return every generated file (path under app/ -> JSON content)."""
     flat = interface_for(FlatInsights)
@@ -105,6 +125,9 @@ def expected_files() -> dict[Path, object]:
     t = TRIGGER_MODULE
     files[APP / "modules" / t / f"{t}.interface.iml.json"] = delivery_interface()
     files[APP / "modules" / t / f"{t}.samples.iml.json"] = delivery_sample()
+    a = ASK_MODULE
+    files[APP / "modules" / a / f"{a}.interface.iml.json"] = ask_interface()
+    files[APP / "modules" / a / f"{a}.samples.iml.json"] = ask_sample()
     return files
 
 

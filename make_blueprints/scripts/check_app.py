@@ -44,7 +44,7 @@ SECTION_FOR = {
     ("module", "interface"): "interface",
     ("module", "samples"): "samples",
     ("module", "scope"): "scope",
-    ("rpc", "communication"): "communication",
+    ("rpc", "communication"): "rpcCommunication",
     ("rpc", "params"): "parameters",
 }
 REQUIRED_CODES = {
@@ -93,18 +93,29 @@ def requests_of(content) -> list[dict]:
     return content if isinstance(content, list) else [content]
 
 
+#: ``{{if(condition, 6, 0)}}``: a wait that is one of two literal numbers
+IF_NUMBERS_RE = re.compile(r"^\{\{\s*if\(.*,\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*\)\s*\}\}$", re.S)
+
+
+def _wait_seconds(wait) -> float:
+    """The most seconds one ``wait`` value (a number or an IML expression) may ask the facade to hold."""
+    if isinstance(wait, (int, float)):
+        return float(wait)
+    m = IF_NUMBERS_RE.match(str(wait))
+    return max(float(m.group(1)), float(m.group(2))) if m else 25.0
+
+
 def poll_budget_seconds(requests: list[dict]) -> float:
     """Worst-case seconds a chain of requests may take: each facade ``wait`` and repeat delay, times its limit.
 
-    A ``wait`` given as an expression counts as 25 s, the most the modules let a user enter.
+    A ``wait`` chosen between two numbers (``{{if(condition, 6, 0)}}``) counts as the larger; any
+    other expression counts as 25 s, the most the modules let a user enter.
     """
     total = 0.0
     for r in requests:
         qs = r.get("qs") if isinstance(r.get("qs"), dict) else {}
-        wait = qs.get("wait", 0)
         body_wait = r["body"].get("wait", 0) if isinstance(r.get("body"), dict) else 0
-        one = (float(wait) if isinstance(wait, (int, float)) else 25.0) + (
-            float(body_wait) if isinstance(body_wait, (int, float)) else 25.0) + 0.5
+        one = _wait_seconds(qs.get("wait", 0)) + _wait_seconds(body_wait) + 0.5
         rep = r.get("repeat")
         total += one * rep["limit"] + rep.get("delay", 0) / 1000 * (rep["limit"] - 1) if rep else one
     return total

@@ -7,7 +7,7 @@ Make has no local runtime, so these helpers are the part of one we need to check
   including those inside function calls (``ifempty(1.name; 1.url)``);
 - ``render`` evaluates a mapper value the way Make would for the subset of IML our blueprints
   use (references, ``var.team.*``, string and number literals, ``ifempty``, ``formatDate``,
-  ``now``). Anything else raises ``ImlError`` so an untested construct cannot slip through.
+  ``now``, ``map`` with a key and ``first``). Anything else raises ``ImlError`` so an untested construct cannot slip through.
 """
 
 from __future__ import annotations
@@ -157,6 +157,10 @@ class Scope:
         if name == "ifempty" and len(args) == 2:
             a, b = args
             return b if a in (MISSING, None, "", []) else a
+        if name == "map" and len(args) == 2 and isinstance(args[1], str):  # map(array; "key"): that key of each item
+            return [] if args[0] in (MISSING, None) else [i.get(args[1]) for i in args[0] if isinstance(i, dict)]
+        if name == "first" and len(args) == 1:
+            return args[0][0] if isinstance(args[0], list) and args[0] else None
         if name == "formatDate" and len(args) == 2 and isinstance(args[0], _dt.datetime):
             return args[0].isoformat(timespec="milliseconds").replace("+00:00", "Z")
         raise ImlError(f"unsupported IML function {name}() with {len(args)} argument(s)")
@@ -220,6 +224,8 @@ def passes(filter_: dict | None, scope: Scope) -> bool:
             return _text(b) in _text(a)
         if op == "number:equal":
             return float(a) == float(b)
+        if op == "number:greater":
+            return a not in (None, "") and float(a) > float(b)
         if op == "boolean:equal":
             return _text(a).lower() == _text(b).lower()
         raise ImlError(f"unsupported filter operator {op}")

@@ -1,10 +1,13 @@
 """Run a custom-app module's communication against the facade the way Make's runtime would.
 
 Covers what our app files use: request chains, ``condition``, ``temp``, ``repeat`` (condition,
-delay, limit), ``response.output`` / ``iterate``, the base URL, headers and error mapping. App IML
+delay, limit), ``response.output`` / ``iterate`` / ``valid``, request-less communication (no
+``url``: the response is computed from the parameters, no HTTP call), the base URL, headers and
+error mapping, and an interface that names an RPC (``"rpc://name"``, run with the module's
+parameters). App IML
 is JavaScript-like (``a && b``, ``x != 'y'``, ``if(c, a, b)``, ``ifempty``, ``length``, ``join``,
-``toCollection``, ``first``, ``replace`` with a ``/regex/flags`` pattern, backtick keys such as
-``headers.`retry-after```); expressions are translated to Python and evaluated with no builtins.
+``toCollection``, ``first``, ``replace`` with a ``/regex/flags`` pattern, ``emptyarray``, backtick
+keys such as ``headers.`retry-after```); expressions are translated to Python and evaluated with no builtins.
 An object key ``{{...}}`` merges its (collection) value into the object, as Make's spread key does.
 ``undefined`` values are left out of bodies, query strings and headers, as Make does.
 """
@@ -75,6 +78,7 @@ def evaluate(expr: str, ctx: dict):
     py = re.sub(r"\btrue\b", "True", py)
     py = re.sub(r"\bfalse\b", "False", py)
     py = re.sub(r"\bnull\b", "None", py)
+    py = re.sub(r"\bemptyarray\b", "[]", py)
     names = {k: (_Bag(v) if isinstance(v, dict) else v) for k, v in ctx.items()}
     return eval(py, {"__builtins__": {}}, {**FUNCTIONS, "UNDEFINED": UNDEFINED, **names})  # noqa: S307
 
@@ -125,6 +129,9 @@ def run(component: str, name: str, parameters: dict, connection: Connection, ext
     for req in chain:
         if "condition" in req and not render(req["condition"], ctx):
             continue
+        if "url" not in req:  # request-less: the response is computed from the parameters alone
+            output = _respond(req.get("response") or {}, ctx, output)
+            continue
         runs = 0
         while True:
             runs += 1
@@ -155,6 +162,18 @@ def _one(req: dict, base: dict, ctx: dict, made: list[str], output):
         raise AppError(one.get("type", spec.get("type", "RuntimeError")),
                        render(one.get("message", spec.get("message", "")), rctx), resp.status_code)
     response = req.get("response") or {}
+    valid = response.get("valid", True)
+    condition = valid.get("condition", True) if isinstance(valid, dict) else valid
+    if not render(condition, rctx):  # Make stops the module with the valid directive's error
+        spec = valid if isinstance(valid, dict) else {}
+        raise AppError(spec.get("type", "RuntimeError"), render(spec.get("message", "Response marked as invalid."), rctx),
+                       resp.status_code)
+    return _respond(response, rctx, output, ctx)
+
+
+def _respond(response: dict, rctx: dict, output, ctx: dict | None = None):
+    """Apply ``temp``, then ``iterate`` / ``output`` (``ctx``: where ``temp`` is kept, if not ``rctx``)."""
+    ctx = rctx if ctx is None else ctx
     if "temp" in response:  # runs before the other response directives, which see it (Make's docs)
         ctx["temp"] = rctx["temp"] = {**ctx["temp"], **render(response["temp"], rctx)}
     if "iterate" in response:
@@ -163,3 +182,16 @@ def _one(req: dict, base: dict, ctx: dict, made: list[str], output):
     if "output" in response:
         return render(response["output"], rctx)
     return output
+
+
+def interface(module: str, parameters: dict, connection: Connection) -> list[dict]:
+    """Return a module's output fields as Make shows them: each ``rpc://name`` entry replaced by what that RPC returns."""
+    meta = check_app.manifest()["components"]["module"][module]
+    out: list[dict] = []
+    for item in check_app.read_json(meta["codeFiles"]["interface"]):
+        if isinstance(item, str) and item.startswith("rpc://"):
+            fields, _ = run("rpc", item[len("rpc://"):], parameters, connection)
+            out += fields
+        else:
+            out.append(item)
+    return out

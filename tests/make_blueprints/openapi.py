@@ -40,6 +40,8 @@ class Spec:
             if any(self.has_path(alt, path) for alt in schema.get(key) or []):
                 return True
         props = schema.get("properties") or {}
+        if path[0] not in props and isinstance(schema.get("additionalProperties"), dict):
+            return self.has_path(schema["additionalProperties"], path[1:])  # caller-chosen keys (answers)
         return path[0] in props and self.has_path(props[path[0]], path[1:])
 
     def item_schema(self, schema: dict | None, path: list[str]) -> dict:

@@ -3,7 +3,8 @@
 Only the facade calls are executed (``http:MakeRequest`` to ``{{var.team.SYMBL_CONNECTOR_URL}}``);
 every other module (Slack, HubSpot, webhook responses) is *rendered*: its mapper is evaluated
 against the earlier modules' outputs, so a mapping that names a missing field fails here, and
-what it would send is recorded for the test to inspect. Filters decide which routes run.
+what it would send is recorded for the test to inspect; its output is empty, or what the test
+gives in ``stubs`` (e.g. a HubSpot search answer). Filters decide which routes run.
 """
 
 from __future__ import annotations
@@ -36,14 +37,17 @@ class Run:
     outputs: dict[int, object] = field(default_factory=dict)
 
 
-def run(blueprint: dict, team: dict[str, str], webhook: dict, feeder_limit: int = 3) -> Run:
-    """Execute ``blueprint`` with ``webhook`` as the trigger's bundle and ``team`` as team variables."""
+def run(blueprint: dict, team: dict[str, str], webhook: dict, feeder_limit: int = 3,
+        stubs: dict[int, object] | None = None) -> Run:
+    """Execute ``blueprint`` with ``webhook`` as the trigger's bundle and ``team`` as team variables
+    (``stubs``: module id -> the output of a rendered, non-facade module)."""
     result = Run()
-    _flow(blueprint["flow"], {}, team, webhook, result, feeder_limit)
+    _flow(blueprint["flow"], {}, team, webhook, result, feeder_limit, stubs or {})
     return result
 
 
-def _flow(flow: list[dict], outputs: dict, team: dict, webhook: dict, result: Run, feeder_limit: int) -> None:
+def _flow(flow: list[dict], outputs: dict, team: dict, webhook: dict, result: Run, feeder_limit: int,
+          stubs: dict[int, object]) -> None:
     outputs = dict(outputs)
     for i, mod in enumerate(flow):
         scope = iml.Scope(outputs, team)
@@ -57,13 +61,13 @@ def _flow(flow: list[dict], outputs: dict, team: dict, webhook: dict, result: Ru
             outputs[mid] = {"json": json.dumps(iml.render(mapper["object"], scope))}
         elif kind == "builtin:BasicRouter":
             for route in mod["routes"]:
-                _flow(route["flow"], outputs, team, webhook, result, feeder_limit)
+                _flow(route["flow"], outputs, team, webhook, result, feeder_limit, stubs)
             return
         elif kind == "builtin:BasicFeeder":
             items = iml.render(mapper["array"], scope)
             assert isinstance(items, list), f"module {mid} iterates a non-array: {items!r}"
             for item in items[:feeder_limit]:
-                _flow(flow[i + 1 :], {**outputs, mid: item}, team, webhook, result, feeder_limit)
+                _flow(flow[i + 1 :], {**outputs, mid: item}, team, webhook, result, feeder_limit, stubs)
             return
         elif validate.is_facade_call(mod):
             outputs[mid] = _call(mid, mapper, scope, result)
@@ -75,7 +79,7 @@ def _flow(flow: list[dict], outputs: dict, team: dict, webhook: dict, result: Ru
                 rendered["json_body"] = json.loads(rendered["body"])
             result.rendered[mid] = rendered
             result.times[mid] = result.times.get(mid, 0) + 1
-            outputs[mid] = {}
+            outputs[mid] = stubs.get(mid, {})
         result.outputs[mid] = outputs[mid]
 
 

@@ -26,7 +26,7 @@ def test_every_module_has_interface_and_samples_that_agree():
     for name, meta in check_app.manifest()["components"]["module"].items():
         interface = check_app.read_json(meta["codeFiles"]["interface"])
         samples = check_app.read_json(meta["codeFiles"]["samples"])
-        assert set(samples) <= {f["name"] for f in interface}, name
+        assert set(samples) <= {f["name"] for f in interface if isinstance(f, dict)}, name  # rpc:// adds the rest
 
 
 def test_the_four_required_modules_and_the_hook_trigger_exist():
@@ -35,7 +35,7 @@ def test_the_four_required_modules_and_the_hook_trigger_exist():
     assert kinds == {
         "processConversation": "action", "appendConversation": "action", "getInsights": "action",
         "watchConversationProcessed": "instant_trigger", "makeApiCall": "universal", "processBatch": "action",
-        "createOrUpdateTracker": "action",
+        "createOrUpdateTracker": "action", "askAboutConversation": "action",
     }
     hook = check_app.manifest()["components"]["webhook"][modules["watchConversationProcessed"]["webhook"]]
     attach = check_app.read_json(hook["codeFiles"]["attach"])
@@ -48,6 +48,11 @@ def test_process_conversation_polls_with_repeat_inside_the_module_limit():
     assert api[0]["body"]["wait"] == 0
     assert api[1]["repeat"]["limit"] >= 2 and api[1]["url"] == "/v1/jobs/{{temp.job_id}}"
     assert check_app.poll_budget_seconds(api) <= check_app.MODULE_TIME_LIMIT_S - 5
+
+
+def test_a_wait_chosen_between_two_numbers_counts_as_the_larger():
+    assert check_app.poll_budget_seconds([{"url": "/x", "qs": {"wait": "{{if(parameters.call_score, 6, 0)}}"}}]) == 6.5
+    assert check_app.poll_budget_seconds([{"url": "/x", "qs": {"wait": "{{parameters.wait}}"}}]) == 25.5
 
 
 def test_base_maps_errors_and_sanitizes_logs():
@@ -81,6 +86,8 @@ BAD_SECTIONS = [
     ("interface without type", "interface", [{"name": "summary"}]),
     ("samples not an object", "samples", [1, 2]),
     ("webhook directive typo", "webhookCommunication", {"respnd": {"status": 200}}),
+    ("request-less with a method", "rpcCommunication", {"method": "GET", "response": {"output": {}}}),
+    ("request-less module", "communication", {"response": {"output": {}}}),
     ("attach without body", "webhookAttach", {"url": "/v1/hooks", "method": "POST", "response": {"data": {}}}),
     ("connection metadata type", "connectionCommunication",
      {"url": "/v1/me", "response": {"metadata": {"type": "number", "value": "x"}}}),
@@ -107,6 +114,8 @@ MAKE_ACCEPTS = [
     ("any parameter name", "parameters", [{"name": "my field", "type": "text"}]),
     ("a spread key merges mapped headers", "communication",
      {"url": "/v1/me", "headers": {"{{...}}": "{{toCollection(parameters.headers, 'key', 'value')}}"}}),
+    ("a request-less RPC", "rpcCommunication",
+     {"response": {"iterate": "{{parameters.fields}}", "output": {"name": "{{item.key}}", "type": "text"}}}),
 ]
 
 

@@ -144,3 +144,56 @@ def test_connection_test_call_identifies_the_key(facade):
     assert ok.status_code == 200 and ok.json()["key_id"] and facade.api_key not in ok.text
     bad = requests.get(url, headers={"authorization": "Bearer nope"}, timeout=10)
     assert bad.status_code == 401 and bad.json()["error"]["message"]  # what base's error mapping shows
+
+
+# ------------------------------------------- call scored: score, answers and summary link into HubSpot and Slack
+
+SCORED_SUBMIT = {
+    "call_score": True, "conversation_type": "sales", "sales_stage": "discovery", "prospect_name": "Acme Corp",
+    "summary_page": True,
+    "fields": [{"key": "budget", "description": "the budget the customer named", "type": "number"},
+               {"key": "competitor", "description": "the competitor they are evaluating", "type": "enum",
+                "options": ["Globex", "Initech"]},
+               {"key": "decision_date", "description": "when they will decide", "type": "date"}],
+}
+DEAL_FOUND = {"data": {"total": 1, "results": [{"id": "4242", "properties": {"dealname": "x"}}]}, "statusCode": 200}
+
+
+def test_call_scored_writes_score_answers_and_link_to_the_deal_and_slack(facade, receiver):
+    from tests.make_blueprints.test_app_ask import SALES_CALL
+
+    name = 'Acme Corp - "Q3" new business'
+    sub = requests.post(f"{facade.url}/v1/conversations", timeout=30, headers={"Authorization": f"Bearer {facade.api_key}"},
+                        json={"transcript": SALES_CALL, "name": name, "wait": 0, "callback_url": receiver.url, **SCORED_SUBMIT})
+    assert sub.status_code == 202, sub.text
+    body = receiver.wait_for(lambda d: d.body.get("conversation_id") == sub.json()["conversation_id"]).body
+    assert isinstance(body["call_score"], int) and body["summary_url"] and body["answers"]["budget"] == 80000
+
+    run = runner.run(validate.load("call-scored-crm-slack"), facade.team(**SLACK_TEAM), webhook=body, stubs={4: DEAL_FOUND})
+    assert run.calls == []  # everything it needs came with the delivery
+    search = run.rendered[4]["json_body"]["filterGroups"][0]["filters"][0]
+    assert (search["propertyName"], search["value"]) == ("dealname", name)  # quotes survived the JSON body
+    deal = run.rendered[6]
+    assert deal["url"].endswith("/crm/v3/objects/deals/4242") and deal["method"] == "patch"
+    assert deal["json_body"]["properties"] == {
+        "symbl_call_score": str(body["call_score"]), "symbl_summary_url": body["summary_url"],
+        "symbl_budget": "80000", "symbl_competitor": "Globex",
+        "symbl_decision_date": body["answers"]["decision_date"] or "",
+    }
+    note = run.rendered[7]["json_body"]
+    assert note["properties"]["hs_note_body"] == body["crm_note"] and "Call score" in body["crm_note"]
+    assert note["associations"][0]["to"]["id"] == "4242"
+    slack = run.rendered[8]["text"]
+    assert f"call score {body['call_score']} " in slack and f"<{body['summary_url']}|" in slack
+
+    # no deal with that name: nothing is written to HubSpot, Slack still gets the link
+    none = runner.run(validate.load("call-scored-crm-slack"), facade.team(**SLACK_TEAM), webhook=body,
+                      stubs={4: {"data": {"total": 0, "results": []}, "statusCode": 200}})
+    assert none.skipped >= {5} and not {6, 7} & set(none.rendered) and 8 in none.rendered
+
+
+def test_call_scored_skips_a_failed_delivery(facade):
+    failed = {"event": "conversation.failed", "event_id": "e-2", "conversation_id": "5678901234567890",
+              "job_id": "j-2", "status": "failed", "error": {"code": "job_failed", "message": "Symbl could not read the file."}}
+    run = runner.run(validate.load("call-scored-crm-slack"), facade.team(**SLACK_TEAM), webhook=failed)
+    assert run.skipped >= {3, 8} and run.rendered == {}

@@ -18,6 +18,14 @@ BLUEPRINTS = validate.slugs()
 CALLERS = [s for s in BLUEPRINTS if s in WEBHOOK_INPUTS]
 
 
+#: what HubSpot's deal search answers (developers.hubspot.com, CRM search API), as far as blueprints map it
+HUBSPOT_SEARCH = {"properties": {"data": {"properties": {
+    "total": {"type": "integer"},
+    "results": {"type": "array", "items": {"properties": {"id": {"type": "string"}, "properties": {"type": "object"}}}},
+}}, "statusCode": {}, "headers": {}}}
+HUBSPOT_SEARCH_URL = "https://api.hubapi.com/crm/v3/objects/deals/search"
+
+
 def delivery_schema(openapi) -> dict:
     """A callback or hook delivery: the flat object plus event and event_id, or the failed body (docs/api.md)."""
     return {"allOf": [
@@ -59,6 +67,8 @@ def output_schemas(slug, openapi) -> dict[int, dict]:
         elif validate.is_facade_call(mod):
             _, op = openapi.operation(mod["mapper"]["method"], mod["mapper"]["url"][len(validate.FACADE_URL):])
             out[mid] = {"properties": {"data": {"anyOf": openapi.answers(op)}, "statusCode": {}, "headers": {}}}
+        elif mod["module"] == "http:MakeRequest" and mod["mapper"]["url"] == HUBSPOT_SEARCH_URL:
+            out[mid] = HUBSPOT_SEARCH
         elif mod["module"] == "json:TransformToJSON":
             out[mid] = {"properties": {"json": {"type": "string"}}}
         elif mod["module"] == "builtin:BasicFeeder":
@@ -97,6 +107,8 @@ def app_requests():
                 if code not in meta["codeFiles"] or (ctype, code) == ("webhook", "communication"):
                     continue
                 for i, req in enumerate(check_app.requests_of(check_app.read_json(meta["codeFiles"][code]))):
+                    if "url" not in req:
+                        continue  # request-less (askFieldOutputs): computed from parameters, no facade call
                     path = req["url"].replace("{{parameters.url}}", "")
                     yield f"{ctype} {name} {code}[{i}]", req, path
 

@@ -12,8 +12,8 @@ from make_blueprints.scripts import iml, validate
 SLUGS = validate.slugs()
 
 
-def test_there_are_the_three_scenarios():
-    assert SLUGS == ["conversation-processed-slack-crm", "process-recording", "text-to-insights-sync"]
+def test_there_are_the_four_scenarios():
+    assert SLUGS == ["call-scored-crm-slack", "conversation-processed-slack-crm", "process-recording", "text-to-insights-sync"]
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -33,8 +33,8 @@ def test_index_json_and_index_md_are_current():
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_facade_call_is_http_make_request_v4_with_variables(slug):
     calls = [v.module for v in iml.walk(validate.load(slug)["flow"]) if validate.is_facade_call(v.module)]
-    # scenario 2 only receives the facade's callback; the other two call it
-    assert bool(calls) is (slug != "conversation-processed-slack-crm")
+    # the callback receivers (scenario 2, call scored) never call the facade; the other two do
+    assert bool(calls) is (slug not in ("conversation-processed-slack-crm", "call-scored-crm-slack"))
     for mod in calls:
         assert (mod["module"], mod["version"]) == ("http:MakeRequest", 4)
         assert mod["mapper"]["url"].startswith("{{var.team.SYMBL_CONNECTOR_URL}}/v1/")
@@ -130,7 +130,7 @@ def _slack_modules(bp):
 
 def test_slack_channel_modes_are_ones_make_exports():
     modes = [m["mapper"]["channelWType"] for slug in SLUGS for m in _slack_modules(validate.load(slug))]
-    assert len(modes) == 4 and set(modes) <= {"manualy", "list"}
+    assert len(modes) == 5 and set(modes) <= {"manualy", "list"}
 
 
 def test_a_map_channel_mode_is_caught():

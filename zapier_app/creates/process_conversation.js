@@ -1,6 +1,9 @@
 'use strict';
 
-const { contentFields, optionFields, waitField, processAgainField, inputFieldGroups, inGroup } = require('../lib/input_fields');
+const {
+  contentFields, optionFields, scoreFields, scoreGroup, waitField, processAgainField, inputFieldGroups, inGroup,
+} = require('../lib/input_fields');
+const { questionField, fieldsField, answerOutputFields } = require('../lib/ask_fields');
 const { insightsOutputFields } = require('../lib/output_fields');
 const { submit, resume } = require('../lib/submission');
 const { sample } = require('../lib/contract');
@@ -15,10 +18,10 @@ module.exports = {
   display: {
     label: 'Process Conversation',
     description:
-      'Sends a transcript, recording or video to Symbl and returns the summary, topics, action items, questions and follow-ups.',
+      'Sends a transcript, recording or video to Symbl and returns the summary, topics, action items, questions and follow-ups (and, if asked, a Call Score, answers and a summary page link).',
   },
   operation: {
-    inputFieldGroups,
+    inputFieldGroups: [...inputFieldGroups, scoreGroup],
     inputFields: [
       ...inGroup('basic', [
         {
@@ -32,10 +35,18 @@ module.exports = {
         waitField,
       ]),
       ...inGroup('advanced', [...optionFields, processAgainField]),
+      ...inGroup(scoreGroup.key, [
+        ...scoreFields,
+        questionField('ask', 'A question for Nebula, Symbl\'s language model, answered from the transcript when the job is done; the answer is in `Answer`.'),
+        fieldsField(
+          'Values for Nebula to extract from the transcript, one per line; each comes back under Answers with its key (`answers__budget`), typed as declared or empty when the call does not say.',
+        ),
+      ]),
     ],
     perform,
     performResume,
     sample,
-    outputFields: insightsOutputFields,
+    // The Answers of the requested fields are known from the step's input: `answers__<key>`.
+    outputFields: [...insightsOutputFields, answerOutputFields('answers__')],
   },
 };

@@ -2,11 +2,13 @@
 
 // The flat insights contract, as the facade publishes it in GET /openapi.json
 // (components.schemas.FlatInsights). lib/contract.json is generated from there by
-// `npm run gen:contract`; nothing in this app re-types a field by hand.
+// `npm run gen:contract`; nothing in this app re-types a field by hand. It also holds AskAnswer
+// (POST /v1/conversations/{id}/ask) and a sample answer, for "Ask About a Conversation".
 
 const committed = require('./contract.json');
 
 const ROOT = 'FlatInsights';
+const ASK_ROOT = 'AskAnswer';
 
 // Resolve a property schema to {ref} | {type, items...}, looking through the wrappers
 // pydantic/OpenAPI generators use ($ref, allOf:[{$ref}], anyOf with null).
@@ -25,11 +27,13 @@ const resolve = (schemas, prop) => {
   return node;
 };
 
-// Pick FlatInsights and every schema it references out of an OpenAPI document.
+// Pick FlatInsights, AskAnswer and every schema they reference out of an OpenAPI document.
 const extractContract = (openapi) => {
   const schemas = (openapi.components && openapi.components.schemas) || {};
-  if (!schemas[ROOT]) {
-    throw new Error(`components.schemas.${ROOT} is missing from the facade's /openapi.json`);
+  for (const name of [ROOT, ASK_ROOT]) {
+    if (!schemas[name]) {
+      throw new Error(`components.schemas.${name} is missing from the facade's /openapi.json`);
+    }
   }
   const picked = {};
   const visit = (name) => {
@@ -41,7 +45,8 @@ const extractContract = (openapi) => {
     }
   };
   visit(ROOT);
-  return { root: ROOT, schemas: picked };
+  visit(ASK_ROOT);
+  return { root: ROOT, ask_root: ASK_ROOT, schemas: picked };
 };
 
 // The value every field has when the facade leaves it empty ("" / 0 / false / [] / {}).
@@ -61,7 +66,7 @@ const emptyObject = (schemas, schema) => {
   return out;
 };
 
-const rootSchema = (contract = committed) => contract.schemas[contract.root];
+const rootSchema = (contract = committed, name = contract.root) => contract.schemas[name];
 
 // The flat object with every key present and empty, for answers that are not ready yet.
 const emptyInsights = (contract = committed) => emptyObject(contract.schemas, rootSchema(contract));
@@ -77,10 +82,12 @@ const pickInsights = (data, contract = committed) => {
 
 module.exports = {
   committed,
+  ASK_ROOT,
   extractContract,
   resolve,
   rootSchema,
   emptyInsights,
   pickInsights,
   sample: committed.sample,
+  askSample: committed.ask_sample,
 };

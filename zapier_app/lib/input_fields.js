@@ -101,6 +101,65 @@ const optionFields = [
   trackerNamesField,
 ];
 
+// Call Score, questions for Nebula and the hosted summary page (Process Conversation).
+const scoreFields = [
+  {
+    key: 'call_score',
+    label: 'Score the Call',
+    type: 'boolean',
+    required: false,
+    default: 'false',
+    helpText:
+      'Yes: Symbl scores the call (0-100, with a score per criterion) in `Call Score`, `Call Score (text)` and the Call Score Criteria line items. ' +
+      'The score comes a little after the insights; if it is not ready in time the step has a `call_score_not_ready` warning and Find Conversation Insights returns it later. Needs a transcript of 50 words or more.',
+  },
+  {
+    key: 'conversation_type',
+    label: 'Conversation Type',
+    type: 'string',
+    required: false,
+    choices: { sales: 'Sales', general: 'General' },
+    helpText: 'For the Call Score: a Sales call in the Qualification stage also gets a Sales Process criterion.',
+  },
+  {
+    key: 'sales_stage',
+    label: 'Sales Stage',
+    type: 'string',
+    required: false,
+    choices: {
+      qualification: 'Qualification',
+      discovery: 'Discovery',
+      demo: 'Demo',
+      negotiation: 'Negotiation',
+      general: 'General',
+    },
+    helpText: 'For the Call Score of a sales call: the stage the call was in.',
+  },
+  {
+    key: 'prospect_name',
+    label: 'Prospect Name',
+    type: 'string',
+    required: false,
+    helpText: 'For the Call Score: the company or person the call was with, e.g. "Northwind".',
+  },
+  {
+    key: 'scorecard_id',
+    label: 'Scorecard ID',
+    type: 'string',
+    required: false,
+    helpText: 'For the Call Score: a scorecard made in the Symbl account. Leave empty for Symbl\'s default criteria.',
+  },
+  {
+    key: 'summary_page',
+    label: 'Create a Summary Page',
+    type: 'boolean',
+    required: false,
+    default: 'false',
+    helpText:
+      'Yes: Symbl creates a hosted summary page of the conversation (shareable, kept for 30 days); its link is in `Summary Page URL` and in the Slack message and CRM note.',
+  },
+];
+
 const waitField = {
   key: 'wait_for_result',
   label: 'Wait for Result',
@@ -129,6 +188,8 @@ const inputFieldGroups = [
   { key: 'basic', label: 'Conversation', emphasize: true },
   { key: 'advanced', label: 'Advanced Options' },
 ];
+// Process Conversation also has Call Score, questions and the summary page in a third group.
+const scoreGroup = { key: 'score', label: 'Call Score, Questions and Summary Page' };
 const inGroup = (group, fields) => fields.map((field) => ({ ...field, group }));
 
 // The Conversation ID input of Append and Find: a dropdown fed by the hidden conversation_list trigger.
@@ -144,6 +205,8 @@ const conversationIdField = (helpText) => ({
 module.exports = {
   contentFields,
   optionFields,
+  scoreFields,
+  scoreGroup,
   trackerNamesField,
   waitField,
   processAgainField,

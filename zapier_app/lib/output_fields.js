@@ -2,7 +2,9 @@
 
 // Zapier outputFields derived from the flat contract: scalars keep the facade's `title` as
 // their label; arrays of objects become line items (`action_items[]text`), nested objects
-// `links__job`. The drift test rebuilds this list from the live /openapi.json.
+// `links__job`. An open object (`answers`: keys chosen by the user) has no static fields: its
+// keys come from the step's own input (lib/ask_fields.js). The drift test rebuilds this list
+// from the live /openapi.json.
 
 const contract = require('./contract');
 
@@ -22,12 +24,16 @@ const childFields = (schemas, parentKey, parentTitle, separator, schema) =>
     return scalarField(`${parentKey}${separator}${key}`, label, node);
   });
 
-const outputFieldsFrom = (c) => {
+// An object whose keys are not known in advance (`additionalProperties`, no `properties`).
+const isOpenObject = (node) => node.type === 'object' && !node.properties;
+
+const outputFieldsFrom = (c, root = c.root) => {
   const { schemas } = c;
   const fields = [];
-  for (const [key, prop] of Object.entries(contract.rootSchema(c).properties)) {
+  for (const [key, prop] of Object.entries(contract.rootSchema(c, root).properties)) {
     const node = contract.resolve(schemas, prop);
     const title = prop.title || key;
+    if (isOpenObject(node)) continue;
     if (node.type === 'array') {
       const item = contract.resolve(schemas, node.items || {});
       if (!item.properties) throw new Error(`${key}: arrays must hold flat objects (see contract.py)`);
@@ -43,5 +49,7 @@ const outputFieldsFrom = (c) => {
 
 module.exports = {
   outputFieldsFrom,
+  isOpenObject,
   insightsOutputFields: outputFieldsFrom(contract.committed),
+  askOutputFields: outputFieldsFrom(contract.committed, contract.ASK_ROOT),
 };

@@ -12,6 +12,7 @@ const crypto = require('crypto');
 const FormData = require('form-data');
 
 const { emptyInsights, pickInsights } = require('./contract');
+const { askFieldsOf } = require('./ask_fields');
 
 const QUICK_WAIT_SECONDS = 20; // well under Zapier's 30 s for one perform
 const REQUEST_TIMEOUT_MS = 27000;
@@ -63,6 +64,15 @@ const optionsOf = (input) => {
     ? input.tracker_names.map((n) => String(n).trim()).filter(Boolean)
     : splitList(input.tracker_names);
   if (trackerNames.length) options.tracker_names = trackerNames;
+  // Call Score, Nebula's questions and the summary page (Process Conversation's third group).
+  for (const key of ['call_score', 'summary_page']) {
+    if (input[key] !== undefined && input[key] !== '') options[key] = toBool(input[key], false);
+  }
+  for (const key of ['conversation_type', 'sales_stage', 'prospect_name', 'scorecard_id', 'ask']) {
+    if (input[key] !== undefined && String(input[key]).trim()) options[key] = String(input[key]).trim();
+  }
+  const fields = askFieldsOf(input.fields);
+  if (fields.length) options.fields = fields;
   return options;
 };
 

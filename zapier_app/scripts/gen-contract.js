@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 'use strict';
 
-// Regenerate lib/contract.json from the facade: FlatInsights (and the schemas it references)
-// out of GET /openapi.json, plus a realistic sample. The sample is the schema's own `examples`
-// entry when the facade publishes one; otherwise a real sandbox conversation is processed.
+// Regenerate lib/contract.json from the facade: FlatInsights and AskAnswer (and the schemas they
+// reference) out of GET /openapi.json, plus realistic samples. The insights sample is the schema's
+// own `examples` entry when the facade publishes one; otherwise a real sandbox conversation is
+// processed. The Ask sample is the facade's real answer to SAMPLE_QUESTION about that call
+// (with --openapi, no facade: the committed Ask sample is kept).
 //
 //   npm run gen:contract                       # starts a sandbox facade (`connector` on PATH)
 //   CONNECTOR_URL=... CONNECTOR_API_KEY=... npm run gen:contract   # uses a running facade
@@ -29,6 +31,8 @@ const SAMPLE_TRANSCRIPT = [
   'Dana Whitfield: Perfect. We are also evaluating a discount if you sign for two years.',
   'Marco Ruiz: That would help a lot. Acme offered us something similar last month.',
 ].join('\n');
+
+const SAMPLE_QUESTION = 'What is the main concern about the renewal?';
 
 const argValue = (name) => {
   const i = process.argv.indexOf(name);
@@ -62,6 +66,29 @@ const sandboxSample = async (facade) => {
   return neutralise(flat, facade.url);
 };
 
+// A real answer from the facade (Nebula in sandbox mode) to a question about the sample call,
+// under the insights sample's conversation ID so that the two samples agree.
+const askSample = async (facade, conversationId) => {
+  const flat = await call(facade, 'POST', '/v1/conversations', {
+    transcript: SAMPLE_TRANSCRIPT,
+    name: 'Northwind renewal call',
+    wait: 30,
+  });
+  const answer = await call(facade, 'POST', `/v1/conversations/${flat.conversation_id}/ask`, {
+    question: SAMPLE_QUESTION,
+    wait: 30,
+  });
+  return { ...answer, conversation_id: conversationId || answer.conversation_id };
+};
+
+const committedAskSample = () => {
+  try {
+    return JSON.parse(fs.readFileSync(OUT, 'utf8')).ask_sample;
+  } catch (err) {
+    return undefined;
+  }
+};
+
 const main = async () => {
   const saved = argValue('--openapi');
   let facade;
@@ -87,13 +114,17 @@ const main = async () => {
       sample = await sandboxSample(facade);
       sampleSource = 'a sandbox conversation processed by scripts/gen-contract.js';
     }
+    const askAnswer = facade ? await askSample(facade, sample.conversation_id) : committedAskSample();
+    if (!askAnswer) throw new Error('No Ask sample: run against a facade once.');
     const version = (openapi.info && openapi.info.version) || '';
     const out = {
       _generated: `By scripts/gen-contract.js from the facade's GET /openapi.json (version ${version}); do not edit.`,
       sample_source: sampleSource,
       root: contract.root,
+      ask_root: contract.ask_root,
       schemas: contract.schemas,
       sample,
+      ask_sample: askAnswer,
     };
     fs.writeFileSync(OUT, `${JSON.stringify(out, null, 2)}\n`);
     console.log(`wrote ${path.relative(process.cwd(), OUT)}: ${Object.keys(root.properties).length} fields, sample from ${sampleSource}`);

@@ -61,14 +61,22 @@ describe('Idempotency-Key per step run', () => {
 });
 
 describe('input field groups', () => {
-  for (const key of ['process_conversation', 'append_conversation']) {
-    it(`${key}: every input is in the basic or the advanced group`, () => {
+  const GROUPS = { process_conversation: ['basic', 'advanced', 'score'], append_conversation: ['basic', 'advanced'] };
+  for (const [key, groups] of Object.entries(GROUPS)) {
+    it(`${key}: every input is in one of the groups ${groups.join(', ')}`, () => {
       const { inputFieldGroups, inputFields } = App.creates[key].operation;
-      expect(inputFieldGroups.map((g) => g.key)).toEqual(['basic', 'advanced']);
+      expect(inputFieldGroups.map((g) => g.key)).toEqual(groups);
       const groupOf = Object.fromEntries(inputFields.map((f) => [f.key, f.group]));
-      expect(Object.values(groupOf).every((g) => g === 'basic' || g === 'advanced')).toBe(true);
+      expect(Object.values(groupOf).every((g) => groups.includes(g))).toBe(true);
       for (const basic of ['transcript', 'audio_url', 'video_url', 'file', 'wait_for_result']) expect(groupOf[basic]).toBe('basic');
       for (const advanced of ['language', 'speaker_count', 'tracker_names', 'process_again']) expect(groupOf[advanced]).toBe('advanced');
     });
   }
+
+  it('process_conversation: Call Score, questions and the summary page are in their own group', () => {
+    const groupOf = Object.fromEntries(App.creates.process_conversation.operation.inputFields.map((f) => [f.key, f.group]));
+    for (const key of ['call_score', 'conversation_type', 'sales_stage', 'prospect_name', 'scorecard_id', 'summary_page', 'ask', 'fields']) {
+      expect([key, groupOf[key]]).toEqual([key, 'score']);
+    }
+  });
 });

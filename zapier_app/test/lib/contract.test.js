@@ -4,7 +4,7 @@
 // facade publishes in GET /openapi.json (components.schemas.FlatInsights). On failure run
 // `npm run gen:contract` and commit lib/contract.json.
 const contract = require('../../lib/contract');
-const { insightsOutputFields, outputFieldsFrom } = require('../../lib/output_fields');
+const { insightsOutputFields, askOutputFields, outputFieldsFrom } = require('../../lib/output_fields');
 
 const FIX = 'lib/contract.json is stale: run `npm run gen:contract` and commit it';
 
@@ -27,6 +27,8 @@ describe('contract drift against the live /openapi.json', () => {
           expect({ field: `${key}[]${child}`, label: byKey[`${key}[]${child}`] && byKey[`${key}[]${child}`].label })
             .toEqual({ field: `${key}[]${child}`, label: `${prop.title}: ${childProp.title}` });
         }
+      } else if (node.type === 'object' && !node.properties) {
+        expect(byKey[key]).toBeUndefined(); // an open object (answers): dynamic output fields
       } else if (node.properties) {
         for (const child of Object.keys(node.properties)) expect(byKey[`${key}__${child}`]).toBeDefined();
       } else {
@@ -37,6 +39,7 @@ describe('contract drift against the live /openapi.json', () => {
 
   it('derives exactly the committed output fields', () => {
     expect(outputFieldsFrom(live)).toEqual(insightsOutputFields);
+    expect(outputFieldsFrom(live, 'AskAnswer')).toEqual(askOutputFields);
   });
 
   it('commits the live schemas and sample', () => {
@@ -44,5 +47,6 @@ describe('contract drift against the live /openapi.json', () => {
     const example = (live.schemas[live.root].examples || [])[0];
     if (example && JSON.stringify(example) !== JSON.stringify(contract.sample)) throw new Error(`${FIX} (sample)`);
     expect(Object.keys(contract.sample).sort()).toEqual(Object.keys(live.schemas[live.root].properties).sort());
+    expect(Object.keys(contract.askSample).sort()).toEqual(Object.keys(live.schemas.AskAnswer.properties).sort());
   });
 });

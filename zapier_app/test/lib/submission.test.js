@@ -97,6 +97,43 @@ describe('submission modes', () => {
     });
   });
 
+  it('sends Call Score, the question, the fields and the summary page in the facade names', async () => {
+    await appTester(
+      App.creates.process_conversation.operation.perform,
+      bundle({
+        transcript: 'Alice: Hi',
+        call_score: 'yes',
+        conversation_type: 'sales',
+        sales_stage: 'demo',
+        prospect_name: ' Northwind ',
+        scorecard_id: '',
+        summary_page: true,
+        ask: 'Who signs off?',
+        fields: [
+          { field_key: 'Deal Budget', field_description: 'the budget', field_type: 'number', field_options: 'ignored' },
+          { field_key: 'stage', field_description: 'the deal stage', field_type: 'enum', field_options: 'demo, negotiation' },
+          { field_key: '', field_description: '', field_type: 'string' },
+        ],
+      }),
+    );
+    expect(lastBody()).toMatchObject({
+      call_score: true,
+      conversation_type: 'sales',
+      sales_stage: 'demo',
+      prospect_name: 'Northwind',
+      summary_page: true,
+      ask: 'Who signs off?',
+      fields: [
+        { key: 'deal_budget', description: 'the budget', type: 'number' },
+        { key: 'stage', description: 'the deal stage', type: 'enum', options: ['demo', 'negotiation'] },
+      ],
+    });
+    expect(lastBody().fields[0]).not.toHaveProperty('options');
+    expect(lastBody()).not.toHaveProperty('scorecard_id');
+    await appTester(App.creates.process_conversation.operation.perform, bundle({ transcript: 'Alice: Hi' }));
+    for (const key of ['call_score', 'summary_page', 'ask', 'fields', 'conversation_type']) expect(lastBody()).not.toHaveProperty(key);
+  });
+
   it.each([
     [{}, /all are empty/],
     [{ transcript: 'hi', audio_url: 'https://example.com/a.mp3' }, /got Transcript Text and Audio URL/],
