@@ -86,7 +86,9 @@ def run(path: Path, client: Client, *, batch_size: int, options: dict[str, Any],
         poll: float = 1.0, bar: Callable[..., Any] | None = None) -> int:
     """Submit, follow, write the CSV; 0 if every item completed, 1 otherwise."""
     if bar is None:
-        from tqdm import tqdm as bar
+        from tqdm import tqdm
+
+        bar = tqdm
     items = read_items(path)
     if not items:
         print(f"error: no items in {path}", file=sys.stderr)
@@ -126,13 +128,11 @@ def run(path: Path, client: Client, *, batch_size: int, options: dict[str, Any],
 def local_facade() -> tuple[str, str, Callable[[], None]]:
     """A facade in this process on the configured Symbl and store; returns (url, key, stop)."""
     import logging
-    import threading
-
-    from werkzeug.serving import make_server
 
     from connector.app import create_app, describe
-    from connector.sandbox_process import start_sandbox_process
     from connector.config import Settings
+    from connector.sandbox_process import start_sandbox_process
+    from connector.serving import start
 
     settings = Settings()
     if settings.sandbox and "SYMBL_BASE_URL" not in os.environ:
@@ -142,14 +142,13 @@ def local_facade() -> tuple[str, str, Callable[[], None]]:
                                            "log_level": "WARNING"})
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app = create_app(settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url, stop_server = start(app)
 
     def stop() -> None:
-        server.shutdown()
+        stop_server()
         describe(app).close()
 
-    return f"http://127.0.0.1:{server.port}", LOCAL_KEY, stop
+    return url, LOCAL_KEY, stop
 
 
 def main(args: Any) -> int:

@@ -112,32 +112,24 @@ Alice: Sounds good, I will set up the meeting with the sales team.
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Submit a transcript to a facade on an in-process sandbox and print the result."""
+    import contextlib
     import logging
     import tempfile
-    import threading
 
     import requests
-    from werkzeug.serving import make_server
 
     from connector.app import create_app
     from connector.config import Settings
     from connector.sandbox import SandboxConfig, create_sandbox_app
+    from connector.serving import serve
 
     logging.getLogger("connector").setLevel(logging.WARNING)
-    servers: list[Any] = []
-
-    def serve(app: Any) -> str:
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.port}"
-
-    sandbox_url = serve(create_sandbox_app(SandboxConfig(job_seconds=args.job_seconds)))
-    with tempfile.TemporaryDirectory() as tmp:
+    with contextlib.ExitStack() as servers, tempfile.TemporaryDirectory() as tmp:
+        sandbox_url = servers.enter_context(serve(create_sandbox_app(SandboxConfig(job_seconds=args.job_seconds))))
         key = "demo-key"
         settings = Settings(SYMBL_BASE_URL=sandbox_url, CONNECTOR_API_KEYS=key,  # type: ignore[call-arg]
                             CONNECTOR_STORE_URL=f"sqlite:///{tmp}/demo.db", CONNECTOR_LOG_LEVEL="WARNING")
-        facade_url = serve(create_app(settings))
+        facade_url = servers.enter_context(serve(create_app(settings)))
         print(f"Facade {facade_url} on the Symbl sandbox {sandbox_url}\n", file=sys.stderr)
         print("POST /v1/conversations {transcript, wait: 30} ...", file=sys.stderr)
         answer = requests.post(f"{facade_url}/v1/conversations", headers={"Authorization": f"Bearer {key}"},
@@ -152,8 +144,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(json.dumps(shown, indent=2))
         print("\n--- Slack message (slack_text) ---\n" + flat["slack_text"])
         print("\n--- CRM note (crm_note) ---\n" + flat["crm_note"])
-        for server in servers:
-            server.shutdown()
     return 0
 
 

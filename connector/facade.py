@@ -16,7 +16,6 @@ from connector.ai.ask import Asker
 from connector.ai.callscore import CallScores
 from connector.ai.enrich import Enricher
 from connector.ai.summary_pages import SummaryPages
-from connector.api.auth import configured_hashes
 from connector.config import Settings
 from connector.insights.service import InsightsService
 from connector.jobs.delivery import OutboxSender
@@ -24,6 +23,7 @@ from connector.jobs.finish import Finisher
 from connector.jobs.submit import Submitter
 from connector.jobs.waiter import Waiter
 from connector.jobs.watcher import JobWatcher
+from connector.keys import configured_hashes
 from connector.queue.batches import Batches
 from connector.queue.dispatch import Dispatcher
 from connector.queue.slots import Slots
@@ -122,7 +122,7 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
     """Create the store, client, services and background workers for one process."""
     sealer = sealer_for(settings.encryption_key.get_secret_value(), sandbox=settings.sandbox,
                         store_url=settings.store_url)
-    store = SealedStore(store or open_store(settings.store_url), sealer)  # type: ignore[assignment]
+    store = SealedStore(store or open_store(settings.store_url), sealer)
     client = SymblClient(settings.base_url, store, connect_timeout=settings.symbl_connect_timeout,
                          read_timeout=settings.symbl_read_timeout)
     default, nebula_key = default_credential(settings)

@@ -8,7 +8,14 @@ from __future__ import annotations
 import os
 import re
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 
 REQUESTS = Counter("connector_requests_total", "HTTP requests answered", ["method", "endpoint", "status"])
 LATENCY = Histogram("connector_request_seconds", "HTTP request duration", ["endpoint"],

@@ -100,9 +100,9 @@ def typed_answers(fields: list[AskField], reply: str) -> tuple[dict[str, Value],
     """Every field's key with a typed value or None, and the warnings."""
     parsed = _json_object(reply)
     if parsed is None:
-        warning = InsightWarning(part="answers", code="nebula_unparseable",
-                                 message="The model's answer was not a JSON object; every field is left empty.")
-        return {f.key: None for f in fields}, [warning]
+        unparseable = InsightWarning(part="answers", code="nebula_unparseable",
+                                     message="The model's answer was not a JSON object; every field is left empty.")
+        return {f.key: None for f in fields}, [unparseable]
     values: dict[str, Value] = {}
     warnings: list[InsightWarning] = []
     for field in fields:

@@ -6,7 +6,6 @@ insights again does not ask the model again."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ from connector.ai.answers import Value, typed_answers
 from connector.ai.models import AskField
 from connector.insights.contract import InsightWarning
 from connector.insights.flatten import transcript_of
+from connector.store import keys
 from connector.store.base import Store
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
@@ -37,7 +37,7 @@ class Answers:
                 "warnings": [w.model_dump() for w in self.warnings]}
 
     @classmethod
-    def load(cls, data: dict[str, Any]) -> "Answers":
+    def load(cls, data: dict[str, Any]) -> Answers:
         return cls(answer=data.get("answer", ""), values=data.get("values", {}),
                    warnings=[InsightWarning.model_validate(w) for w in data.get("warnings", [])])
 
@@ -79,7 +79,7 @@ class Asker:
              fields: list[AskField] | None, deadline: float) -> Answers:
         """`ask`, remembered per conversation, job and request."""
         request = json.dumps({"q": question, "f": [f.model_dump() for f in fields or []]}, sort_keys=True)
-        key = f"answers:{conversation_id}:{job_id}:{hashlib.sha256(request.encode()).hexdigest()[:32]}"
+        key = keys.answers(conversation_id, job_id, request)
         cached = self._store.kv_get(key)
         if cached is not None:
             return Answers.load(json.loads(cached))

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from connector.insights.contract import CallScoreCriterion
+from connector.store import keys
 from connector.store.base import Store
+from connector.store.lease import Lease
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
 
@@ -53,11 +55,12 @@ def _text(value: Any) -> str:
 def _score(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return int(round(max(0.0, min(100.0, float(value)))))
+    return round(max(0.0, min(100.0, float(value))))
 
 
 def _criterion(item: dict[str, Any]) -> CallScoreCriterion:
-    feedback = item.get("feedback") if isinstance(item.get("feedback"), dict) else {}
+    raw = item.get("feedback")
+    feedback: dict[str, Any] = raw if isinstance(raw, dict) else {}
 
     def said(kind: str) -> str:
         part = feedback.get(kind)
@@ -83,13 +86,13 @@ class CallScores:
              stop: threading.Event | None = None) -> Score:
         """The score when it is ready by ``deadline`` (a monotonic time), else pending (or failed).
         Setting ``stop`` ends the wait early (pending)."""
-        kept = f"callscore:{conversation_id}:{job_id}"
+        kept = keys.callscore(conversation_id, job_id)
         while stop is None or not stop.is_set():
             cached = self._store.kv_get(kept)
             if cached is not None:
                 data = json.loads(cached)
                 return Score("failed") if data.get("failed") else Score("ready", data)
-            if self._store.kv_set_if_absent(f"callscore-poll:{conversation_id}", self._owner, self._poll):
+            if Lease(self._store, keys.callscore_poll(conversation_id), self._poll, self._owner).acquire():
                 call_deadline = max(deadline, self._clock() + 10.0)  # one read may finish past the wait
                 status = self._client.callscore_status(credential, conversation_id, call_deadline)
                 if status == "completed":

@@ -46,7 +46,7 @@ class Extras:
     fields: tuple[AskField, ...] = ()
 
     @classmethod
-    def of(cls, options: Mapping[str, Any] | None, include: Iterable[str] | None) -> "Extras":
+    def of(cls, options: Mapping[str, Any] | None, include: Iterable[str] | None) -> Extras:
         options = options or {}
         named = set(include or ())
         return cls(

@@ -35,7 +35,7 @@ class AskField(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _enum_has_options(self) -> "AskField":
+    def _enum_has_options(self) -> AskField:
         if self.type == "enum" and not [o for o in self.options if o.strip()]:
             raise ValueError(f"field {self.key!r} is an enum: give its options")
         if self.type != "enum" and self.options:
@@ -65,7 +65,7 @@ class AskRequest(BaseModel):
     _unique = field_validator("fields")(unique_keys)
 
     @model_validator(mode="after")
-    def _one_of(self) -> "AskRequest":
+    def _one_of(self) -> AskRequest:
         if (self.question is None) == (self.fields is None):
             raise ValueError("send either question or fields")
         return self

@@ -9,7 +9,9 @@ import time
 import uuid
 from collections.abc import Callable
 
+from connector.store import keys
 from connector.store.base import Store
+from connector.store.lease import Lease
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
 
@@ -36,13 +38,13 @@ class SummaryPages:
 
     def url(self, credential: Credential, conversation_id: str, deadline: float) -> str:
         """The page's URL, created on first use."""
-        kept = f"summary-url:{conversation_id}"
-        lease = f"summary-page-lock:{conversation_id}"
+        kept = keys.summary_url(conversation_id)
+        lease = Lease(self._store, keys.summary_lock(conversation_id), CREATE_LEASE_SECONDS, self._owner)
         while True:
             url = self._store.kv_get(kept)
             if url:
                 return url
-            if self._store.kv_set_if_absent(lease, self._owner, CREATE_LEASE_SECONDS):
+            if lease.acquire():
                 try:
                     body = {"name": NAME, "summaryURLExpiresIn": EXPIRES_SECONDS}
                     created = self._client.create_experience(credential, conversation_id, body, deadline)
@@ -51,7 +53,7 @@ class SummaryPages:
                         self._store.kv_set(kept, url, KEEP_SECONDS)
                     return url
                 finally:
-                    self._store.kv_delete(lease, self._owner)
+                    lease.release()
             if self._clock() >= deadline:
                 raise SummaryPageNotReady()
             self._sleep(0.1)

@@ -12,14 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from connector.ai.models import AskRequest
 from connector.api.auth import current_caller
-from connector.api.conversations import NOT_CONFIGURED, awaited, require_nebula, wait_seconds
+from connector.api.conversations import awaited, require_nebula, wait_seconds
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
 from connector.api.models import Accepted, ConversationPath
 from connector.facade import facade
 from connector.insights.contract import InsightWarning
 from connector.store.base import Submission
 from connector.symbl.errors import SymblError, SymblNotFound
-from connector.symbl.nebula import NebulaNotConfigured
 
 ASK_SECONDS = 15.0
 """Reading the transcript and asking Nebula (with retries) get this long at least, past a `wait`
@@ -84,8 +83,6 @@ def ask(path: ConversationPath, body: AskRequest) -> Response:
         raise from_symbl(exc, ids) from None
     try:
         result = asker.ask(messages, question=body.question, fields=body.fields, deadline=budget)
-    except NebulaNotConfigured:
-        raise ApiError(400, *NOT_CONFIGURED) from None
     except SymblError as exc:
         retry = exc.status is None or exc.status == 429 or exc.status >= 500
         raise ApiError(503 if retry else 502, "nebula_unavailable" if retry else "nebula_error",

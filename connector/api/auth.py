@@ -6,27 +6,14 @@ caller is identified downstream by ``key_id``, a short fingerprint (never the ke
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 
 from flask import g, request
 
 from connector.api.errors import ApiError
+from connector.keys import key_hash, key_id_of
 from connector.symbl.credentials import Credential
-
-
-def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def key_id_of(key_hash_hex: str) -> str:
-    return f"key_{key_hash_hex[:12]}"
-
-
-def configured_hashes(keys: list[str]) -> list[str]:
-    """Turn CONNECTOR_API_KEYS entries into sha256 hex digests."""
-    return [k.removeprefix("sha256:").lower() if k.startswith("sha256:") else key_hash(k) for k in keys]
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ submits (connector/queue)."""
 from __future__ import annotations
 
 import csv
-import types
-import typing
 import io
 import json
 import time
+import types
+import typing
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
@@ -20,9 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from connector.api.auth import current_caller
 from connector.api.conversations import base_url
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
+from connector.api.models import Strict
 from connector.facade import facade
 from connector.insights.contract import FlatInsights
-from connector.insights.service import links_for
+from connector.jobs.urlguard import check_callback_url
 from connector.queue.batches import Batch, Batches, Item, item_request
 from connector.symbl.errors import SymblError
 
@@ -51,10 +52,6 @@ then the item's key and index."""
 
 
 # -- models -----------------------------------------------------------------------------------------
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 class BatchItemIn(BaseModel):
     """One conversation: like the submit body's input fields, plus an optional key."""
 
@@ -71,18 +68,18 @@ class BatchItemIn(BaseModel):
     options: dict[str, Any] | None = Field(None, description="Submit options for this item (override the batch's).")
 
 
-class BatchIn(_Strict):
+class BatchIn(Strict):
     items: list[BatchItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
     options: dict[str, Any] | None = Field(None, description="Submit options for every item (language, include ...).")
     callback_url: str | None = Field(None, max_length=2048,
                                      description="Gets one delivery per finished item (as a submit's callback).")
 
 
-class BatchPath(_Strict):
+class BatchPath(Strict):
     batch_id: str = Field(min_length=1, max_length=100)
 
 
-class BatchItemOut(_Strict):
+class BatchItemOut(Strict):
     index: int
     name: str
     key: str
@@ -93,7 +90,7 @@ class BatchItemOut(_Strict):
     error: dict[str, Any] | None = None
 
 
-class BatchCounts(_Strict):
+class BatchCounts(Strict):
     queued: int = 0
     scheduled: int = 0
     in_progress: int = 0
@@ -102,12 +99,12 @@ class BatchCounts(_Strict):
     cancelled: int = 0
 
 
-class BatchLinks(_Strict):
+class BatchLinks(Strict):
     batch: str
     insights: str
 
 
-class BatchInfo(_Strict):
+class BatchInfo(Strict):
     batch_id: str
     status: Literal["running", "completed", "cancelled"]
     total: int
@@ -117,7 +114,7 @@ class BatchInfo(_Strict):
     links: BatchLinks
 
 
-class BatchQuery(_Strict):
+class BatchQuery(Strict):
     items: bool = Field(True, description="Include the per-item list.")
 
 
@@ -169,9 +166,7 @@ def create_batch(body: BatchIn) -> Response:
         raise ApiError(413, "payload_too_large", f"A batch body can be at most {limit} bytes; split the batch.")
     callback_url = body.callback_url
     if callback_url:
-        from connector.api.hooks import checked_url
-
-        callback_url = checked_url(callback_url, "callback_url")
+        callback_url = check_callback_url(callback_url, the.settings.callback_allowlist, field="callback_url")
     items: list[Item] = []
     errors: list[dict[str, str]] = []
     resolved: dict[str, Any] = {}  # saved tracker names -> inline trackers, looked up once per distinct set
@@ -187,11 +182,9 @@ def create_batch(body: BatchIn) -> Response:
             errors.append({"field": f"items[{n}]", "message": "one of transcript, messages or url is required"})
             continue
         if parsed.tracker_names:
-            from connector.api.trackers import apply_saved_trackers
-
             sig = json.dumps([parsed.tracker_names, [t.model_dump(mode="json") for t in parsed.trackers]])
             if sig not in resolved:
-                resolved[sig] = apply_saved_trackers(parsed, caller.credential).trackers
+                resolved[sig] = the.trackers.apply(parsed, caller.credential).trackers
             parsed = parsed.model_copy(update={"trackers": resolved[sig]})
         items.append(Item(request=parsed, key=(raw.key or "").strip()))
     if errors:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from typing import Any
+
 from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 
@@ -25,15 +27,22 @@ from connector.facade import facade
 from connector.insights.contract import FlatInsights
 from connector.insights.service import links_for
 from connector.jobs.options import ConversationInput
+from connector.jobs.submit import Upload
+from connector.jobs.urlguard import check_callback_url
 from connector.jobs.waiter import Outcome
-from connector.jobs.submit import IdempotencyConflict, IdempotencyInProgress, RecordFailed, SymblBusy, Upload
 from connector.store.base import Submission
-from connector.symbl.errors import SymblError, SymblNotFound
+from connector.symbl.errors import SymblError
+from connector.symbl.nebula import NebulaNotConfigured
 
 bp = APIBlueprint(
     "conversations", __name__, url_prefix="/v1", abp_tags=[Tag(name="conversations")],
     abp_security=[{"bearer": []}], abp_responses={"400": ErrorResponse, "401": ErrorResponse},
 )
+
+SUBMIT_MIN_SECONDS = 30.0
+"""A submit's Symbl calls get at least this long (or SYMBL_READ_TIMEOUT_SECONDS if longer)."""
+READ_MIN_SECONDS = 10.0
+"""Reading a finished conversation's insights gets at least this long past the caller's wait."""
 
 
 def base_url() -> str:
@@ -56,15 +65,11 @@ def wait_seconds(requested: float | None) -> float:
     return fair_wait(current_caller().key_id, min(wait, settings.max_wait_seconds))
 
 
-NOT_CONFIGURED = ("nebula_not_configured",
-                  "Asking about a conversation needs Nebula, Symbl's LLM: set NEBULA_API_KEY on the facade.")
-
-
 def require_nebula() -> None:
     """Refuse up front (400) when a question for Nebula cannot be asked: no Nebula key is configured."""
     enricher = facade().insights.enricher
     if enricher is None or not enricher.asker.nebula.configured:
-        raise ApiError(400, *NOT_CONFIGURED)
+        raise NebulaNotConfigured()
 
 
 def accepted(sub: Submission, status: str) -> Response:
@@ -102,7 +107,7 @@ def insights_answer(sub: Submission, deadline: float, include: list[str] | None,
         return done
     sub = done
     caller = current_caller()
-    budget = time.monotonic() + max(the.settings.symbl_read_timeout, 10.0)
+    budget = time.monotonic() + max(the.settings.symbl_read_timeout, READ_MIN_SECONDS)
     ids = {"conversation_id": sub.conversation_id, "job_id": sub.job_id}
     try:
         if fmt == "raw":
@@ -148,9 +153,8 @@ def submit(conversation_id: str | None) -> Response:
     wait = wait_seconds(parsed.wait)
     deadline = time.monotonic() + wait
     if parsed.callback_url:
-        from connector.api.hooks import checked_url
-
-        parsed = parsed.model_copy(update={"callback_url": checked_url(parsed.callback_url, "callback_url")})
+        url = check_callback_url(parsed.callback_url, the.settings.callback_allowlist, field="callback_url")
+        parsed = parsed.model_copy(update={"callback_url": url})
     if conversation_id is not None:
         owner = the.store.latest_submission(conversation_id)
         if owner is not None and owner.api_key_id != caller.key_id:
@@ -158,41 +162,17 @@ def submit(conversation_id: str | None) -> Response:
     if caller.own_credential:
         the.remember(caller.credential)
     if parsed.tracker_names:
-        from connector.api.trackers import apply_saved_trackers
-
-        parsed = apply_saved_trackers(parsed, caller.credential)
-    try:
-        sub, _ = the.submitter.submit(
-            parsed, api_key_id=caller.key_id, credential=caller.credential,
-            deadline=time.monotonic() + max(the.settings.symbl_read_timeout, 30.0), base_url=base_url(),
-            conversation_id=conversation_id, upload=upload,
-            idempotency_key=request.headers.get("Idempotency-Key", "").strip() or None,
-        )
-    except IdempotencyConflict:
-        raise ApiError(409, "idempotency_conflict",
-                       "This Idempotency-Key was already used with a different request; use a new key.") from None
-    except IdempotencyInProgress:
-        raise ApiError(409, "idempotency_in_progress",
-                       "A request with this Idempotency-Key is still being processed; retry in a few seconds.",
-                       headers={"Retry-After": "2"}) from None
-    except RecordFailed as exc:
-        raise ApiError(503, "store_unavailable",
-                       "Symbl accepted the job but the facade could not record it; keep these IDs and poll "
-                       "GET /v1/jobs/{job_id} later.",
-                       {"conversation_id": exc.conversation_id, "job_id": exc.job_id}, {"Retry-After": "5"}) from None
-    except SymblBusy:
-        raise ApiError(429, "symbl_busy",
-                       "Every concurrent Symbl job of this account is in use and a file upload cannot be queued; "
-                       "retry after a few seconds, or submit a recording URL (which waits in the queue).",
-                       headers={"Retry-After": "10"}) from None
-    except SymblNotFound:
-        raise ApiError(404, "conversation_not_found", "Symbl does not know this conversation ID.") from None
-    except SymblError as exc:
-        raise from_symbl(exc) from None
+        parsed = the.trackers.apply(parsed, caller.credential)
+    sub, _ = the.submitter.submit(
+        parsed, api_key_id=caller.key_id, credential=caller.credential,
+        deadline=time.monotonic() + max(the.settings.symbl_read_timeout, SUBMIT_MIN_SECONDS), base_url=base_url(),
+        conversation_id=conversation_id, upload=upload,
+        idempotency_key=request.headers.get("Idempotency-Key", "").strip() or None,
+    )
     return insights_answer(sub, deadline, parsed.include)
 
 
-_SUBMIT_DOC = dict(
+_SUBMIT_DOC: dict[str, Any] = dict(
     responses={200: FlatInsights, 202: Accepted, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse,
                415: ErrorResponse, 422: ErrorResponse,
                429: ErrorResponse, 502: ErrorResponse, 503: ErrorResponse},

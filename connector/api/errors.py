@@ -1,18 +1,30 @@
 """Our answers' errors: ``{"error": {"code", "message", "details"}}``, from one place.
 
-`ApiError` is raised by views; `register(app)` installs the handlers that turn it, Symbl's
-errors, store outages, HTTP errors (404/405/413) and anything unexpected into that JSON shape.
-An unexpected exception is logged with a request ID and answered 500 without internals."""
+`ApiError` is raised by views for what they check themselves. Everything the services raise is
+translated here and nowhere else: `DOMAIN_ERRORS` is the one table from a domain exception
+(submits, saved trackers, callback URLs, the store) to its answer, `from_symbl` maps Symbl's
+errors. `register(app)` installs the handlers that turn these, HTTP errors (404/405/413) and
+anything unexpected into that JSON shape. An unexpected exception is logged with a request ID
+and answered 500 without internals."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, jsonify
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from connector.jobs.submit import (
+    IdempotencyConflict,
+    IdempotencyInProgress,
+    RecordFailed,
+    SymblBusy,
+    UnknownConversation,
+)
+from connector.jobs.urlguard import UrlNotAllowed
 from connector.store.base import StoreUnavailable
 from connector.symbl.errors import (
     SymblAuthError,
@@ -22,6 +34,10 @@ from connector.symbl.errors import (
     SymblRateLimited,
     SymblUnavailable,
 )
+from connector.symbl.nebula import NebulaNotConfigured
+from connector.trackers.lock import ManagementBusy
+from connector.trackers.service import TrackerExists, TrackerNotFound, UnknownTrackers
+from connector.trackers.validation import TrackerTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +117,77 @@ def from_symbl(exc: SymblError, ids: dict[str, str] | None = None) -> ApiError:
     return ApiError(502, exc.code, exc.message, details)
 
 
+NEBULA_NOT_CONFIGURED = "Asking about a conversation needs Nebula, Symbl's LLM: set NEBULA_API_KEY on the facade."
+BUSY_RETRY_AFTER = {"Retry-After": "10"}
+
+
+def _tracker_exists(exc: TrackerExists) -> ApiError:
+    which = f"named {exc.name!r} " if exc.name else "with this name "
+    return ApiError(409, "tracker_exists",
+                    f"A tracker {which}already exists in the Symbl account (names are case-sensitive); "
+                    "choose another name, or update it with PUT /v1/trackers/{id} or PUT /v1/trackers.")
+
+
+def _tracker_too_large(exc: TrackerTooLarge) -> ApiError:
+    if exc.by_symbl:
+        return ApiError(413, "payload_too_large",
+                        "Symbl refuses tracker bodies over 1 MB; use fewer or shorter phrases, or send the trackers "
+                        "in several requests.")
+    return ApiError(413, "payload_too_large",
+                    "These trackers make a body over Symbl's 1 MB limit; use fewer or shorter phrases, or send "
+                    "them in several requests.")
+
+
+def _unknown_trackers(exc: UnknownTrackers) -> ApiError:
+    names = ", ".join(repr(n) for n in exc.names)
+    return ApiError(400, "invalid_request",
+                    f"No saved tracker is named {names} (names are case-sensitive); see GET /v1/trackers.",
+                    [{"field": "tracker_names", "message": f"unknown tracker {n!r}"} for n in exc.names])
+
+
+DOMAIN_ERRORS: dict[type[Exception], Callable[[Any], ApiError]] = {
+    IdempotencyConflict: lambda exc: ApiError(
+        409, "idempotency_conflict", "This Idempotency-Key was already used with a different request; use a new key."),
+    IdempotencyInProgress: lambda exc: ApiError(
+        409, "idempotency_in_progress",
+        "A request with this Idempotency-Key is still being processed; retry in a few seconds.",
+        headers={"Retry-After": "2"}),
+    RecordFailed: lambda exc: ApiError(
+        503, "store_unavailable",
+        "Symbl accepted the job but the facade could not record it; keep these IDs and poll GET /v1/jobs/{job_id} later.",
+        {"conversation_id": exc.conversation_id, "job_id": exc.job_id}, {"Retry-After": "5"}),
+    SymblBusy: lambda exc: ApiError(
+        503, "symbl_busy",
+        "Every concurrent Symbl job of this account is in use and a file upload cannot be queued; retry after a few "
+        "seconds, or submit a recording URL (which waits in the queue).", headers=BUSY_RETRY_AFTER),
+    ManagementBusy: lambda exc: ApiError(
+        503, "symbl_busy",
+        "Other tracker changes for this Symbl account are still running; try again in a few seconds.",
+        headers=BUSY_RETRY_AFTER),
+    UnknownConversation: lambda exc: ApiError(404, "conversation_not_found", "Symbl does not know this conversation ID."),
+    TrackerExists: _tracker_exists,
+    TrackerNotFound: lambda exc: ApiError(
+        404, "tracker_not_found", "There is no saved tracker with this ID in the Symbl account."),
+    TrackerTooLarge: _tracker_too_large,
+    UnknownTrackers: _unknown_trackers,
+    UrlNotAllowed: lambda exc: ApiError(
+        400, "callback_url_not_allowed", str(exc), [{"field": exc.field, "message": str(exc)}]),
+    NebulaNotConfigured: lambda exc: ApiError(400, "nebula_not_configured", NEBULA_NOT_CONFIGURED),
+    StoreUnavailable: lambda exc: ApiError(
+        503, "store_unavailable", "The facade's store is unavailable; try again shortly.", headers={"Retry-After": "5"}),
+}
+"""Every domain exception a view may let through, and its answer (looked up along the exception's MRO)."""
+
+
+def translate(exc: Exception) -> ApiError | None:
+    """The answer for a domain exception, or None when the table has none."""
+    for cls in type(exc).__mro__:
+        rule = DOMAIN_ERRORS.get(cls)
+        if rule is not None:
+            return rule(exc)
+    return None
+
+
 _HTTP_CODES = {
     400: ("invalid_request", "The request is malformed."),
     404: ("not_found", "There is no such endpoint; see /openapi.json for the API."),
@@ -122,12 +209,14 @@ def register(app: Flask) -> None:
     def _symbl_error(exc: SymblError) -> Response:
         return error_response(from_symbl(exc))
 
-    @app.errorhandler(StoreUnavailable)
-    def _store_down(exc: StoreUnavailable) -> Response:
-        return error_response(
-            ApiError(503, "store_unavailable", "The facade's store is unavailable; try again shortly.",
-                     headers={"Retry-After": "5"})
-        )
+    def _domain(exc: Exception) -> Response:
+        answer = translate(exc)
+        if answer is None:  # not reached: registered only for the table's classes
+            raise exc
+        return error_response(answer)
+
+    for domain_error in DOMAIN_ERRORS:
+        app.register_error_handler(domain_error, _domain)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:

@@ -13,7 +13,7 @@ from connector.api.auth import current_caller
 from connector.api.errors import ApiError, ErrorResponse
 from connector.api.models import HookCreate, HookCreated, HookList, HookOut, HookPath, dump, iso
 from connector.facade import facade
-from connector.jobs.urlguard import UrlNotAllowed, check_callback_url
+from connector.jobs.urlguard import check_callback_url
 from connector.store.base import Hook
 
 bp = APIBlueprint(
@@ -22,20 +22,12 @@ bp = APIBlueprint(
 )
 
 
-def checked_url(url: str, field: str) -> str:
-    """Apply the SSRF guard to a callback or hook URL; 400 callback_url_not_allowed if refused."""
-    try:
-        return check_callback_url(url, facade().settings.callback_allowlist)
-    except UrlNotAllowed as exc:
-        raise ApiError(400, "callback_url_not_allowed", str(exc), [{"field": field, "message": str(exc)}]) from None
-
-
 @bp.post("/hooks", summary="Subscribe to conversation events", responses={201: HookCreated})
 def create_hook(body: HookCreate) -> Response:
     """Deliver every conversation of your key that completes (or fails) to `target_url`."""
     the = facade()
     hook = Hook(id=f"hook_{uuid.uuid4().hex[:20]}", api_key_id=current_caller().key_id,
-                target_url=checked_url(body.target_url, "target_url"), event=body.event,
+                target_url=check_callback_url(body.target_url, the.settings.callback_allowlist, field="target_url"), event=body.event,
                 secret=secrets.token_urlsafe(32), created_at=time.time())
     the.store.add_hook(hook)
     response = jsonify(dump(HookCreated(**hook.model_dump(exclude={"api_key_id", "created_at"}),

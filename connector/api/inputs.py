@@ -14,7 +14,15 @@ from typing import Any
 
 from flask import Request
 from pydantic import ValidationError
-from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData, Preamble
+from werkzeug.sansio.multipart import (
+    Data,
+    Epilogue,
+    Field,
+    File,
+    MultipartDecoder,
+    NeedData,
+    Preamble,
+)
 
 from connector.api.errors import ApiError, invalid_request
 from connector.jobs.options import ConversationInput
@@ -24,20 +32,24 @@ CHUNK = 64 * 1024
 SYMBL_AUDIO_TYPES = {"audio/wav", "audio/mpeg", "audio/mp3", "audio/wave"}
 AUDIO_EXTENSIONS = {".mp3", ".wav", ".amr", ".aac", ".ac3", ".aiff", ".flac", ".ogg", ".opus", ".wma", ".m4a"}
 FORM_FIELDS = set(ConversationInput.model_fields) - {"messages"}
-LIST_FIELDS = {"trackers", "custom_vocabulary", "include"}
 
 
-def parse_json(request: Request, max_bytes: int) -> ConversationInput:
-    """A JSON object body -> validated input."""
+def read_json(request: Request, max_bytes: int) -> Any:
+    """The JSON body, read at most ``max_bytes`` (413 above, 400 invalid_json if not JSON)."""
     if request.content_length is not None and request.content_length > max_bytes:
         raise too_large(max_bytes)
     raw = request.stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise too_large(max_bytes)
     try:
-        data = json.loads(raw or b"null")
+        return json.loads(raw or b"null")
     except ValueError:
         raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
+
+
+def parse_json(request: Request, max_bytes: int) -> ConversationInput:
+    """A JSON object body -> validated input."""
+    data = read_json(request, max_bytes)
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "The body must be a JSON object, e.g. {\"transcript\": \"Alice: Hi\"}.")
     return validate(data)

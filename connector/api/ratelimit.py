@@ -31,7 +31,7 @@ _TABLE = """CREATE TABLE IF NOT EXISTS rate_limits (
 class SqliteLimitStorage(Storage):
     """Fixed-window counters in the store's SQLite file (``connector-sqlite:///<absolute path>``)."""
 
-    STORAGE_SCHEME = [SCHEME]
+    STORAGE_SCHEME = [SCHEME]  # noqa: RUF012 - flask-limiter declares it as an instance attribute
 
     def __init__(self, uri: str, wrap_exceptions: bool = False, **options: Any) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)

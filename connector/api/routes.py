@@ -14,12 +14,13 @@ from flask_openapi3 import APIBlueprint, OpenAPI
 from pydantic import ValidationError
 
 from connector.api import ask, batches, conversations, hooks, jobs, ops, symbl_webhook, trackers
-from connector.api.auth import authenticate, key_hash, key_id_of
+from connector.api.auth import authenticate
 from connector.api.errors import ApiError, error_response, invalid_request
 from connector.api.fairness import EXTENSION as WAITS_EXTENSION
 from connector.api.fairness import WaitShare, release_wait
 from connector.api.ratelimit import AuthFailureLimit, storage_uri
 from connector.facade import facade
+from connector.keys import key_hash, key_id_of
 from connector.logs import request_id
 from connector.metrics import LATENCY, REQUESTS
 

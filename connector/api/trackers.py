@@ -2,29 +2,25 @@
 
 Bodies are read here (bounded by CONNECTOR_MAX_BODY_BYTES) and validated by
 `trackers/validation.py`, so every bad tracker answers 400 `invalid_tracker` with field details.
-Symbl's 409 and 413 become `tracker_exists` and `payload_too_large`; every Symbl management
-call is serialised per account by `trackers/service.py`, so Symbl's one-call limit never
-reaches the caller as a 429."""
+The service's errors (a taken name, a body over 1 MB, an unknown ID, a busy account) are answered
+from the one table in `api/errors.py`; every Symbl management call is serialised per account by
+`trackers/service.py`, so Symbl's one-call limit never reaches the caller as a 429."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, RootModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, RootModel, TypeAdapter, ValidationError
 
 from connector.api.auth import current_caller
-from connector.api.errors import ApiError, ErrorResponse, from_symbl
-from connector.api.inputs import too_large
+from connector.api.errors import ApiError, ErrorResponse
+from connector.api.inputs import read_json
+from connector.api.models import Strict
 from connector.facade import facade
-from connector.jobs.options import ConversationInput, TrackerSpec
-from connector.symbl.credentials import Credential
-from connector.symbl.errors import SymblError, SymblNotFound
-from connector.trackers.lock import ManagementBusy
-from connector.trackers.service import SyncResult, TrackerService, UnknownTrackers
-from connector.trackers.validation import MAX_TRACKERS, TrackerIn, TrackerTooLarge, duplicate_names
+from connector.trackers.service import SyncResult, TrackerService
+from connector.trackers.validation import MAX_TRACKERS, TrackerIn, duplicate_names
 
 bp = APIBlueprint(
     "trackers", __name__, url_prefix="/v1", abp_tags=[Tag(name="trackers")], abp_security=[{"bearer": []}],
@@ -34,19 +30,15 @@ bp = APIBlueprint(
 
 
 # -- models (also the OpenAPI document) -----------------------------------------------------------
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TrackerPath(_Strict):
+class TrackerPath(Strict):
     tracker_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
 
-class TrackerQuery(_Strict):
+class TrackerQuery(Strict):
     name: str | None = Field(None, max_length=100, description="Only the tracker with this exact name (case-sensitive).")
 
 
-class TrackerOut(_Strict):
+class TrackerOut(Strict):
     """A saved tracker."""
 
     id: str = Field(description="Symbl's tracker ID.")
@@ -54,7 +46,7 @@ class TrackerOut(_Strict):
     vocabulary: list[str]
 
 
-class TrackerList(_Strict):
+class TrackerList(Strict):
     trackers: list[TrackerOut]
 
 
@@ -62,12 +54,12 @@ class TrackersCreated(RootModel[TrackerOut | TrackerList]):
     """The created tracker (one sent) or ``{"trackers": [...]}`` (a list sent)."""
 
 
-class TrackerDeleted(_Strict):
+class TrackerDeleted(Strict):
     id: str
     deleted: bool = True
 
 
-class SyncRequest(_Strict):
+class SyncRequest(Strict):
     """The whole desired set of saved trackers."""
 
     trackers: list[TrackerIn] = Field(max_length=MAX_TRACKERS)
@@ -75,13 +67,13 @@ class SyncRequest(_Strict):
     dry_run: bool = Field(False, description="Answer what would change, change nothing.")
 
 
-class SyncItem(_Strict):
+class SyncItem(Strict):
     id: str | None = Field(description="Symbl's tracker ID (null for a tracker a dry run would create).")
     name: str
     vocabulary: list[str]
 
 
-class SyncOut(_Strict):
+class SyncOut(Strict):
     """What a sync changed (or would change, in a dry run)."""
 
     changed: bool
@@ -122,16 +114,7 @@ def service() -> TrackerService:
 
 def read_body() -> Any:
     """The JSON body, bounded by CONNECTOR_MAX_BODY_BYTES."""
-    limit = facade().settings.max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
-        raise too_large(limit)
-    raw = request.stream.read(limit + 1)
-    if len(raw) > limit:
-        raise too_large(limit)
-    try:
-        return json.loads(raw or b"null")
-    except ValueError:
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
+    return read_json(request, facade().settings.max_body_bytes)
 
 
 def _field(loc: tuple[Any, ...], prefix: str) -> str:
@@ -157,38 +140,6 @@ def validated(adapter: TypeAdapter[Any], data: Any, prefix: str = "") -> Any:
         raise invalid_tracker(details) from None
 
 
-def symbl_error(exc: SymblError, name: str | None = None) -> ApiError:
-    """Symbl's management errors in our words."""
-    if exc.status == 409:
-        which = f"named {name!r} " if name else "with this name "
-        return ApiError(409, "tracker_exists",
-                        f"A tracker {which}already exists in the Symbl account (names are case-sensitive); "
-                        "choose another name, or update it with PUT /v1/trackers/{id} or PUT /v1/trackers.")
-    if exc.status == 413:
-        return ApiError(413, "payload_too_large",
-                        "Symbl refuses tracker bodies over 1 MB; use fewer or shorter phrases, or send the trackers "
-                        "in several requests.")
-    if isinstance(exc, SymblNotFound):
-        return ApiError(404, "tracker_not_found", "There is no saved tracker with this ID in the Symbl account.")
-    return from_symbl(exc)
-
-
-def _run(call: Any, name: str | None = None) -> Any:
-    """Run a service call, translating its errors."""
-    try:
-        return call()
-    except SymblError as exc:
-        raise symbl_error(exc, name) from None
-    except TrackerTooLarge:
-        raise ApiError(413, "payload_too_large",
-                       "These trackers make a body over Symbl's 1 MB limit; use fewer or shorter phrases, or send "
-                       "them in several requests.") from None
-    except ManagementBusy:
-        raise ApiError(503, "symbl_busy",
-                       "Other tracker changes for this Symbl account are still running; try again in a few seconds.",
-                       headers={"Retry-After": "5"}) from None
-
-
 def _out(tracker: dict[str, Any]) -> dict[str, Any]:
     return {"id": str(tracker.get("id")), "name": str(tracker.get("name", "")),
             "vocabulary": [str(p) for p in tracker.get("vocabulary") or []]}
@@ -203,13 +154,13 @@ _SYNC = TypeAdapter(SyncRequest)
 @bp.get("/trackers", summary="List saved trackers", responses={200: TrackerList})
 def list_trackers(query: TrackerQuery) -> Response:
     """The Symbl account's saved trackers (`?name=` finds one by its exact name)."""
-    trackers = _run(lambda: service().list(current_caller().credential, query.name))
+    trackers = service().list_saved(current_caller().credential, query.name)
     return jsonify({"trackers": [_out(t) for t in trackers]})
 
 
 @bp.get("/trackers/<tracker_id>", summary="Get a saved tracker", responses={200: TrackerOut, 404: ErrorResponse})
 def get_tracker(path: TrackerPath) -> Response:
-    return jsonify(_out(_run(lambda: service().get(current_caller().credential, path.tracker_id))))
+    return jsonify(_out(service().get(current_caller().credential, path.tracker_id)))
 
 
 @bp.post("/trackers", summary="Create saved trackers", responses={201: TrackersCreated, 409: ErrorResponse},
@@ -230,8 +181,7 @@ def create_trackers() -> Response:
         trackers = [validated(_ONE, data)]
     else:
         raise ApiError(400, "invalid_json", 'Send a tracker {"name", "vocabulary"} or a list of them.')
-    created = _run(lambda: service().create(current_caller().credential, trackers),
-                   trackers[0].name if len(trackers) == 1 else None)
+    created = service().create(current_caller().credential, trackers)
     response = jsonify({"trackers": [_out(t) for t in created]} if many else _out(created[0]))
     response.status_code = 201
     return response
@@ -247,13 +197,13 @@ def update_tracker(path: TrackerPath) -> Response:
         raise ApiError(400, "invalid_json", 'Send the tracker as {"name", "vocabulary"}.')
     data = {k: v for k, v in data.items() if not (k == "id" and v == path.tracker_id)}
     tracker = validated(_ONE, data)
-    updated = _run(lambda: service().update(current_caller().credential, path.tracker_id, tracker), tracker.name)
+    updated = service().update(current_caller().credential, path.tracker_id, tracker)
     return jsonify(_out(updated))
 
 
 @bp.delete("/trackers/<tracker_id>", summary="Delete a saved tracker", responses={200: TrackerDeleted, 404: ErrorResponse})
 def delete_tracker(path: TrackerPath) -> Response:
-    _run(lambda: service().delete(current_caller().credential, path.tracker_id))
+    service().delete(current_caller().credential, path.tracker_id)
     return jsonify({"id": path.tracker_id, "deleted": True})
 
 
@@ -268,8 +218,8 @@ def sync_trackers() -> Response:
     wanted: SyncRequest = validated(_SYNC, data)
     if problems := duplicate_names(wanted.trackers):
         raise invalid_tracker(problems)
-    result: SyncResult = _run(lambda: service().sync(current_caller().credential, wanted.trackers,
-                                                     delete_missing=wanted.delete_missing, dry_run=wanted.dry_run))
+    result: SyncResult = service().sync(current_caller().credential, wanted.trackers,
+                                        delete_missing=wanted.delete_missing, dry_run=wanted.dry_run)
 
     def items(trackers: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{**_out(t), "id": None if t.get("id") is None else str(t["id"])} for t in trackers]
@@ -282,19 +232,3 @@ def sync_trackers() -> Response:
         "deleted": items(result.deleted), "unchanged": items(result.unchanged),
     })
 
-
-def apply_saved_trackers(parsed: ConversationInput, credential: Credential) -> ConversationInput:
-    """Resolve ``tracker_names`` into inline ``trackers`` (Symbl's submit takes trackers inline;
-    an inline tracker of the same name wins); 400 invalid_request naming any unknown tracker."""
-    if not parsed.tracker_names:
-        return parsed
-    try:
-        saved = _run(lambda: service().resolve(credential, parsed.tracker_names))
-    except UnknownTrackers as exc:
-        names = ", ".join(repr(n) for n in exc.names)
-        raise ApiError(400, "invalid_request",
-                       f"No saved tracker is named {names} (names are case-sensitive); see GET /v1/trackers.",
-                       [{"field": "tracker_names", "message": f"unknown tracker {n!r}"} for n in exc.names]) from None
-    inline = {t.name for t in parsed.trackers}
-    extra = [TrackerSpec(name=t["name"], vocabulary=t["vocabulary"]) for t in saved if t["name"] not in inline]
-    return parsed.model_copy(update={"trackers": [*parsed.trackers, *extra]})

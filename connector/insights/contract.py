@@ -4,7 +4,7 @@ Everything a connector shows (Zapier output fields and samples, n8n output
 descriptions, Make interfaces) and the facade's OpenAPI schema come from these
 models or are checked against them by a test that fails on drift.
 
-Rules (shared/design.md section 4):
+Rules:
 - every field is always present, with an empty value ("" / 0 / false / []) rather than missing;
 - a scalar wherever a scalar will do; arrays hold flat objects only, never primitives
   (Zapier comma-joins arrays of primitives);
@@ -17,10 +17,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-JobStatus = Literal["queued", "scheduled", "in_progress", "completed", "failed"]
-"""Job states: Symbl's four lower-case states, plus ``queued`` (waiting in the facade)."""
+from connector.status import JobStatus
 
-TERMINAL_STATUSES: frozenset[str] = frozenset({"completed", "failed"})
+SentimentLabel = Literal["positive", "neutral", "negative", ""]
+"""Symbl's sentiment label, or "" when no message carries a score."""
 
 INSIGHT_PARTS: tuple[str, ...] = (
     "messages",
@@ -157,7 +157,7 @@ class FlatInsights(_Flat):
     follow_up_count: int = Field(0, title="Follow-up Count")
     tracker_hit_count: int = Field(0, title="Tracker Hit Count", description="Total tracker matches.")
     sentiment_score: float = Field(0.0, title="Sentiment Score", description="Overall sentiment, -1 to 1.")
-    sentiment_label: Literal["positive", "neutral", "negative", ""] = Field(
+    sentiment_label: SentimentLabel = Field(
         "", title="Sentiment", description="positive (> 0.3), negative (< -0.3) or neutral."
     )
     has_action_items: bool = Field(False, title="Has Action Items")

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from concurrent.futures import Executor
 from typing import Any
 
-from connector.insights.contract import EXTRA_PARTS, INSIGHT_PARTS, InsightWarning, JobStatus
+from connector.insights.contract import EXTRA_PARTS, INSIGHT_PARTS, InsightWarning
 from connector.insights.raw import RawInsights
+from connector.status import JobStatus
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
 from connector.symbl.errors import SymblError, SymblNotFound

@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from connector.insights.contract import InsightWarning, JobStatus
+from connector.insights.contract import InsightWarning
+from connector.status import JobStatus
 
 
 class RawInsights(BaseModel):

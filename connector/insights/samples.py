@@ -8,7 +8,7 @@ Connectors use `sample_flat()` for their samples and docs; tests use `SAMPLE_RAW
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connector.insights.contract import FlatInsights, Links
@@ -22,7 +22,7 @@ SAMPLE_LINKS = Links(
     job=f"https://connector.example.com/v1/jobs/{JOB_ID}",
 )
 
-_START = datetime(2024, 3, 12, 15, 0, 0, tzinfo=timezone.utc)
+_START = datetime(2024, 3, 12, 15, 0, 0, tzinfo=UTC)
 _ALICE = {"id": "0c7e9a52-6a1e-4f0b-9a43-2d5f1c8e7b10", "name": "Alice Carter", "userId": "alice@northwind.example.com"}
 _BOB = {"id": "7f3b2d91-4c8a-4e6f-b1d2-9a0c5e3f8d21", "name": "Bob Diaz", "userId": "bob.diaz@acme.example.com"}
 

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
-from connector.insights.contract import FlatInsights, JobStatus, Links
+from connector.insights.contract import FlatInsights, Links
 from connector.insights.fetch import fetch_raw
 from connector.insights.flatten import flatten
 from connector.insights.raw import RawInsights
+from connector.status import JobStatus
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
 

@@ -16,11 +16,19 @@ from collections.abc import Callable, Sequence
 
 import requests
 
-from connector.jobs.signing import EVENT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, sign, standard_headers
 from connector.jobs.pinning import pinned_session
+from connector.jobs.signing import (
+    EVENT_HEADER,
+    EVENT_ID_HEADER,
+    SIGNATURE_HEADER,
+    sign,
+    standard_headers,
+)
 from connector.jobs.urlguard import UrlNotAllowed, checked_target
 from connector.metrics import DELIVERY_FAILURES
+from connector.store import keys
 from connector.store.base import OutboxEvent, Store, StoreUnavailable
+from connector.store.lease import Lease
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +97,14 @@ class OutboxSender:
         """Attempt every due event once; return how many were delivered."""
         delivered = 0
         for event in self._store.due_events(self._clock()):
-            lease = f"outbox:{event.id}"
-            if not self._store.kv_set_if_absent(lease, self._owner, TIMEOUT[0] + TIMEOUT[1] + 5):
+            lease = Lease(self._store, keys.outbox(event.id), TIMEOUT[0] + TIMEOUT[1] + 5, self._owner)
+            if not lease.acquire():
                 continue
             try:
                 if self._attempt(event):
                     delivered += 1
             finally:
-                self._store.kv_delete(lease, self._owner)
+                lease.release()
         return delivered
 
     def _secret_for(self, event: OutboxEvent) -> str:

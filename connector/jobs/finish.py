@@ -6,18 +6,23 @@ one atomic step. If another worker or instance got there first, nothing is enque
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from connector.insights.service import InsightsService
+from connector.jobs.events import (
+    EVENT_COMPLETED,
+    EVENT_FAILED,
+    CompletedEvent,
+    FailedEvent,
+    JobError,
+    payload,
+)
 from connector.store.base import OutboxEvent, Store, StoreUnavailable, Submission
 from connector.symbl.credentials import CredentialBook
 
-EVENT_COMPLETED = "conversation.completed"
-EVENT_FAILED = "conversation.failed"
 SLOT_FREED = "slot-freed"
 
 
@@ -63,11 +68,11 @@ class Finisher:
             now = self._clock()
             for kind, url, hook_id in targets:
                 event_id = str(uuid.uuid4())
-                payload = json.dumps({"event": event, "event_id": event_id, **body}, separators=(",", ":"))
                 events.append(
                     OutboxEvent(
                         id=event_id, kind=kind, event=event, target_url=url, hook_id=hook_id, job_id=sub.job_id,
-                        payload=payload, next_attempt_at=now, created_at=now,
+                        payload=payload(body.model_copy(update={"event_id": event_id})),
+                        next_attempt_at=now, created_at=now,
                     )
                 )
         done = self._store.finish_submission(sub.job_id, status, error, events)  # type: ignore[arg-type]
@@ -82,17 +87,18 @@ class Finisher:
         """Finish ``sub`` as failed with ``error`` (an item Symbl refused)."""
         return self(sub, "failed", error)
 
-    def _targets(self, sub: Submission, event: str) -> list[tuple[str, str, str | None]]:
-        targets: list[tuple[str, str, str | None]] = []
+    def _targets(self, sub: Submission, event: str) -> list[tuple[Literal["callback", "hook"], str, str | None]]:
+        targets: list[tuple[Literal["callback", "hook"], str, str | None]] = []
         if sub.callback_url:
             targets.append(("callback", sub.callback_url, None))
         for hook in self._store.list_hooks(sub.api_key_id, event=event):
             targets.append(("hook", hook.target_url, hook.id))
         return targets
 
-    def _body(self, sub: Submission, status: str, error: dict[str, Any] | None) -> dict[str, Any]:
+    def _body(self, sub: Submission, status: str, error: dict[str, Any] | None) -> CompletedEvent | FailedEvent:
         if status == "failed":
-            return {"conversation_id": sub.conversation_id, "job_id": sub.job_id, "status": "failed", "error": error}
+            return FailedEvent(event_id="", conversation_id=sub.conversation_id, job_id=sub.job_id,
+                               error=JobError.model_validate(error))
         credential = self._credentials.get(sub.credential_id)
         if credential is None:
             raise RuntimeError("no Symbl credential known for this submission in this process")
@@ -108,4 +114,4 @@ class Finisher:
             base_url=sub.options.get("base_url") or self._default_base_url,
             options=sub.options,
         )
-        return flat.model_dump(mode="json")
+        return CompletedEvent.model_validate({**flat.model_dump(), "event_id": ""})

@@ -1,7 +1,7 @@
 """What a caller asks for: the conversation input and the Symbl options, validated once.
 
 These models are the request edge for both JSON bodies and form/query fields, and the source of
-the OpenAPI schema for submit and append. `symbl/payloads.py` maps them onto Symbl's bodies."""
+the OpenAPI schema for submit and append. `payloads.py` maps them onto Symbl's bodies."""
 
 from __future__ import annotations
 
@@ -185,7 +185,7 @@ class ConversationInput(ConversationOptions):
         return value
 
     @model_validator(mode="after")
-    def _one_input(self) -> "ConversationInput":
+    def _one_input(self) -> ConversationInput:
         given = [name for name in ("transcript", "messages", "url") if getattr(self, name) is not None]
         if len(given) > 1:
             raise ValueError(f"send only one of transcript, messages or url (got {', '.join(given)})")

@@ -19,12 +19,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from connector.jobs import payloads
 from connector.jobs.options import ConversationInput
+from connector.store import keys
 from connector.store.base import Store, StoreUnavailable, Submission
-from connector.symbl import payloads
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
-from connector.symbl.errors import SymblRateLimited
+from connector.symbl.errors import SymblNotFound, SymblRateLimited
 
 if TYPE_CHECKING:
     from connector.queue.slots import Slots
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 IDEMPOTENCY_TTL = 24 * 3600.0
 IDEMPOTENCY_WAIT = 60.0
 UPLOAD_SLOT_WAIT = 5.0
-"""Seconds a file upload waits for a concurrency slot before 429 symbl_busy (uploads cannot be queued)."""
+"""Seconds a file upload waits for a concurrency slot before 503 symbl_busy (uploads cannot be queued)."""
 FAST_PATH_SECONDS = 10.0
 """With a concurrency limit, how long a direct submit retries Symbl's 429 before queueing instead."""
 
@@ -56,7 +57,11 @@ class IdempotencyInProgress(Exception):
 
 class SymblBusy(Exception):
     """Every concurrency slot of the credential is taken and this submit cannot be queued (a file
-    upload is streamed, not stored): the API answers 429 symbl_busy with Retry-After."""
+    upload is streamed, not stored): the API answers 503 symbl_busy with Retry-After."""
+
+
+class UnknownConversation(SymblNotFound):
+    """Symbl does not know the conversation a submit appends to."""
 
 
 class RecordFailed(Exception):
@@ -112,10 +117,30 @@ class Submitter:
         upload: Upload | None = None,
         idempotency_key: str | None = None,
     ) -> tuple[Submission, bool]:
-        """Submit (or append to ``conversation_id``); return the submission and whether it is new."""
+        """Submit (or append to ``conversation_id``); return the submission and whether it is new.
+        Raise `UnknownConversation` when Symbl does not know ``conversation_id``."""
+        try:
+            return self._submit_once(request, api_key_id, credential, deadline, base_url, conversation_id, upload,
+                                     idempotency_key)
+        except SymblNotFound as exc:
+            if isinstance(exc, UnknownConversation):
+                raise
+            raise UnknownConversation(exc.message, status=exc.status, path=exc.path) from exc
+
+    def _submit_once(
+        self,
+        request: ConversationInput,
+        api_key_id: str,
+        credential: Credential,
+        deadline: float,
+        base_url: str,
+        conversation_id: str | None,
+        upload: Upload | None,
+        idempotency_key: str | None,
+    ) -> tuple[Submission, bool]:
         if not idempotency_key:
             return self._submit(request, api_key_id, credential, deadline, base_url, conversation_id, upload), True
-        key = f"idem:{api_key_id}:{hashlib.sha256(idempotency_key.encode()).hexdigest()}"
+        key = keys.idempotency(api_key_id, idempotency_key)
         fp = fingerprint(request, conversation_id, upload)
         pending = json.dumps({"state": "pending", "fp": fp, "owner": uuid.uuid4().hex})
         if not self._store.kv_set_if_absent(key, pending, IDEMPOTENCY_TTL):

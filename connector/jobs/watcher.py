@@ -21,10 +21,12 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
-from connector.insights.contract import TERMINAL_STATUSES
 from connector.jobs.schedule import next_interval
 from connector.metrics import WAITS
+from connector.status import TERMINAL_STATUSES
+from connector.store import keys
 from connector.store.base import Store, StoreUnavailable, Submission
+from connector.store.lease import Lease
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import CredentialBook
 from connector.symbl.errors import SymblError, SymblNotFound
@@ -36,17 +38,12 @@ SWEEP_LIMIT = 20000
 """Pending submissions read per sweep (queued ones are among them but are the dispatcher's)."""
 TICK_SECONDS = 0.05
 LEASE_MIN_TTL = 10.0
-WEBHOOK_SEEN_KEY = "webhook-seen"
 WEBHOOK_SEEN_TTL = 600.0
 KNOWN_STATUSES = frozenset({"scheduled", "in_progress", "completed", "failed"})
 STATUS_CALL_SECONDS = 30.0
 """The deadline of one job status call."""
 OBSERVED_TTL = 3600.0
 """How long a terminal status seen on Symbl is remembered while its job is being finished."""
-
-
-def observed_key(job_id: str) -> str:
-    return f"observed:{job_id}"
 
 
 @dataclass
@@ -151,7 +148,7 @@ class JobWatcher:
         which takes a moment; a caller told "completed" by one worker must not be told
         "in progress" by the next."""
         try:
-            status = self._store.kv_get(observed_key(job_id))
+            status = self._store.kv_get(keys.observed(job_id))
         except StoreUnavailable:
             return None
         return status if status in TERMINAL_STATUSES else None
@@ -165,7 +162,7 @@ class JobWatcher:
     def on_webhook(self, job_id: str, status: str) -> bool:
         """Symbl's webhook for a job: check it now. False if the job is unknown."""
         try:
-            self._store.kv_set(WEBHOOK_SEEN_KEY, "1", WEBHOOK_SEEN_TTL)
+            self._store.kv_set(keys.WEBHOOK_SEEN, "1", WEBHOOK_SEEN_TTL)
             sub = self._store.get_submission(job_id)
         except StoreUnavailable:
             raise
@@ -175,7 +172,7 @@ class JobWatcher:
         tracked = self.track(sub)
         if status in KNOWN_STATUSES and not tracked.done:
             # Take the poll over (a dead or busy lease holder must not delay the answer), verify now.
-            self._store.kv_set(f"poll:{job_id}", self._owner, LEASE_MIN_TTL)
+            Lease(self._store, keys.poll(job_id), LEASE_MIN_TTL, self._owner).take_over()
             with self._lock:
                 self._schedule(tracked, self._clock())
         return True
@@ -231,19 +228,13 @@ class JobWatcher:
                     self._schedule(tracked, self._clock() + self._interval(sub))
 
     def _holds_lease(self, sub: Submission) -> bool:
-        key = f"poll:{sub.job_id}"
         ttl = max(LEASE_MIN_TTL, 3 * self._interval(sub))
-        if self._store.kv_set_if_absent(key, self._owner, ttl):
-            return True
-        if self._store.kv_get(key) == self._owner:
-            self._store.kv_set(key, self._owner, ttl)
-            return True
-        return False
+        return Lease(self._store, keys.poll(sub.job_id), ttl, self._owner).acquire_or_renew()
 
     def _set_status(self, tracked: Tracked, status: str, *, publish: bool) -> None:
         if publish and status in TERMINAL_STATUSES and not tracked.done:
             try:  # before any waiter is woken: see observed()
-                self._store.kv_set(observed_key(tracked.sub.job_id), status, OBSERVED_TTL)
+                self._store.kv_set(keys.observed(tracked.sub.job_id), status, OBSERVED_TTL)
             except StoreUnavailable:
                 log.warning("could not record a terminal status", extra={"job_id": tracked.sub.job_id})
         with tracked.cond:
@@ -278,7 +269,7 @@ class JobWatcher:
     def _run_sweep(self) -> None:
         while not self._stop.wait(SWEEP_SECONDS):
             try:
-                self._webhooks_active = self._store.kv_get(WEBHOOK_SEEN_KEY) is not None
+                self._webhooks_active = self._store.kv_get(keys.WEBHOOK_SEEN) is not None
                 for sub in self._store.pending_submissions(limit=SWEEP_LIMIT):
                     if sub.status == "queued":
                         continue

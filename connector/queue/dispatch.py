@@ -27,7 +27,9 @@ from connector.jobs.options import ConversationInput
 from connector.jobs.submit import Submitter
 from connector.metrics import REQUEUED
 from connector.queue.slots import Slots
+from connector.store import keys
 from connector.store.base import Store, StoreUnavailable, Submission
+from connector.store.lease import Lease
 from connector.symbl.credentials import Credential, CredentialBook
 from connector.symbl.errors import SymblError, SymblRateLimited, SymblUnavailable
 
@@ -130,7 +132,7 @@ class Dispatcher:
             if not rids:
                 continue
             chosen = order[: len(rids)]
-            futures = [self._pool.submit(self._dispatch, sub, credential, rid) for sub, rid in zip(chosen, rids)]
+            futures = [self._pool.submit(self._dispatch, sub, credential, rid) for sub, rid in zip(chosen, rids, strict=False)]
             done, _ = wait(futures)
             sent += sum(1 for f in done if f.result())
         return sent
@@ -161,9 +163,9 @@ class Dispatcher:
             self._rotation.move_to_end(lane)
 
     def _dispatch(self, queued: Submission, credential: Credential, rid: str) -> bool:
-        claim = f"dispatch:{queued.job_id}"
+        claim = Lease(self._store, keys.dispatch(queued.job_id), CLAIM_TTL, self._owner)
         try:
-            if not self._store.kv_set_if_absent(claim, self._owner, CLAIM_TTL):
+            if not claim.acquire():
                 return False  # another process is sending it
             current = self._store.get_submission(queued.job_id)
             if current is None or current.status != "queued" or current.job_id != queued.job_id:
@@ -180,7 +182,7 @@ class Dispatcher:
                 REQUEUED.inc()
                 self._paused[credential.id] = time.monotonic() + BACKOFF_SECONDS
                 log.info("queued item stays queued", extra={"job_id": queued.job_id, "error": type(exc).__name__})
-                self._store.kv_delete(claim, self._owner)
+                claim.release()
                 return False
             except SymblError as exc:
                 self._fail(queued, {"code": "symbl_rejected", "message": f"Symbl refused this item: {exc.message}"})

@@ -23,10 +23,7 @@ from datetime import date, datetime
 from connector.sandbox.dates import find_dates
 
 _STOP = frozenset(
-    "a an the and or but if of to in on at by for with about from as is are was were be been being do does did "
-    "what which who whom whose when where why how that this these those it its i you he she we they me him her us "
-    "them my your his our their there here any some can could would should will shall may might must have has had "
-    "not no yes please tell me say said mention mentioned name named customer conversation call".split()
+    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "about", "from", "as", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "that", "this", "these", "those", "it", "its", "i", "you", "he", "she", "we", "they", "me", "him", "her", "us", "them", "my", "your", "his", "our", "their", "there", "here", "any", "some", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "have", "has", "had", "not", "no", "yes", "please", "tell", "me", "say", "said", "mention", "mentioned", "name", "named", "customer", "conversation", "call"]
 )
 _WORD = re.compile(r"[a-z0-9$][a-z0-9$'.,]*", re.I)
 _HEADER = re.compile(r"^Conversation transcript(?: \(started (?P<start>[^)]+)\))?:\s*$", re.I)

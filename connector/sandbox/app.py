@@ -24,7 +24,7 @@ from connector.sandbox.webhooks import WebhookSender
 def create_sandbox_app(config: SandboxConfig | None = None) -> Flask:
     """Return a Flask app emulating Symbl's REST API; its state is ``app.extensions["sandbox"]``."""
     app = Flask("connector.sandbox", static_folder=None)
-    app.json.sort_keys = False  # keep Symbl's key order
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep Symbl's key order
     state = SandboxState(config or SandboxConfig())
     app.extensions["sandbox"] = state
     register_error_handlers(app)

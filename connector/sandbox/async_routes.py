@@ -19,7 +19,12 @@ from connector.sandbox.errors import bad_request
 from connector.sandbox.options import SubmitOptions, check_url, parse_options
 from connector.sandbox.samples import audio_speakers, recording_lines
 from connector.sandbox.state import MessageBuilder, SandboxState
-from connector.sandbox.transcript import Message, script_messages, text_messages, validate_text_messages
+from connector.sandbox.transcript import (
+    Message,
+    script_messages,
+    text_messages,
+    validate_text_messages,
+)
 
 bp = Blueprint("sandbox_async", __name__)
 

@@ -69,7 +69,7 @@ def _load(conversation_id: str) -> tuple[Conversation, Analysis, str]:
 
 
 def _criterion(name: str, score: float, summary: str, positive: str, negative: str) -> dict[str, Any]:
-    return {"name": name, "score": int(round(max(0.0, min(100.0, score)))), "summary": summary,
+    return {"name": name, "score": round(max(0.0, min(100.0, score))), "summary": summary,
             "feedback": {"positive": {"summary": positive}, "negative": {"summary": negative}}}
 
 
@@ -145,7 +145,7 @@ def score(conv: Conversation, analysis: Analysis) -> dict[str, Any]:
     criteria = [_engagement(analysis), _question_handling(analysis), _forward_motion(analysis)]
     if options is not None and options.conversation_type == "sales" and options.sales_stage == "qualification":
         criteria.append(_sales_process(analysis))
-    total = int(round(sum(c["score"] for c in criteria) / len(criteria)))
+    total = round(sum(c["score"] for c in criteria) / len(criteria))
     best = max(criteria, key=lambda c: c["score"])
     worst = min(criteria, key=lambda c: c["score"])
     prospect = f" with {options.prospect_name}" if options is not None and options.prospect_name else ""

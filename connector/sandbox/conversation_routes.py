@@ -125,8 +125,11 @@ def list_conversations():
     since, until = parse_iso(request.args.get("startTime")), parse_iso(request.args.get("endTime"))
     state, now = _state(), time.time()
     items = [conversation_json(c, analysis_for(state, c, now)) for c in state.list_conversations(g.app_id)]
-    items = [c for c in items if (since is None or parse_iso(c["startTime"]) >= since)
-             and (until is None or parse_iso(c["startTime"]) <= until)]
+    def within(started: datetime | None) -> bool:
+        return started is not None and (since is None or started >= since) and (until is None or started <= until)
+
+    if since is not None or until is not None:
+        items = [c for c in items if within(parse_iso(c["startTime"]))]
     items.sort(key=lambda c: (c["startTime"], c["id"]), reverse=order == "desc")
     return jsonify({"conversations": items[offset : offset + limit]})
 

@@ -60,9 +60,7 @@ _SECOND_PERSON = re.compile(r"\b(?:you|your|please)\b", re.I)
 _VOCATIVE = re.compile(r"^([A-Z][a-z]+(?: [A-Z][a-z]+)?),\s")
 _SUBJECT = re.compile(r"^([A-Z][a-z]+) (?:will|needs to|has to|should|is going to|can)\b")
 NOT_NAMES = frozenset(
-    """yes no okay ok so well sure hi hello hey thanks great perfect absolutely honestly also and but now right
-    alright of actually oh um look listen first second finally then again good fine cool yeah and i we you they
-    it that this there he she our my sorry please""".split()
+    ["yes", "no", "okay", "ok", "so", "well", "sure", "hi", "hello", "hey", "thanks", "great", "perfect", "absolutely", "honestly", "also", "and", "but", "now", "right", "alright", "of", "actually", "oh", "um", "look", "listen", "first", "second", "finally", "then", "again", "good", "fine", "cool", "yeah", "and", "i", "we", "you", "they", "it", "that", "this", "there", "he", "she", "our", "my", "sorry", "please"]
 )
 
 
@@ -171,6 +169,7 @@ def derive(messages: list[Message], conversation_id: str, people: list[Speaker],
     out: dict[str, list[dict[str, Any]]] = {"questions": [], "actionItems": [], "followUps": []}
     for message in messages:
         kind = classify(message.text, message.start.date())
+        item: dict[str, Any]
         if kind == "question":
             item = {
                 "id": numeric_id(conversation_id, "question", message.id),

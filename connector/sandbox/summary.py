@@ -42,7 +42,7 @@ def _statements(messages: list[Message], topics: list[dict[str, Any]], taken: se
     covered: set[str] = set()
     picked: list[Message] = []
     while len(picked) < MAX_STATEMENTS:
-        def gain(m: Message) -> tuple[int, int]:
+        def gain(m: Message, covered: set[str] = covered) -> tuple[int, int]:
             new = sum(1 for t in topics if _covers(m, t) and t["text"] not in covered)
             return (new + (2 if new and _WEIGHTY.search(m.text) else 0), -messages.index(m))
         best = max((m for m in candidates if m not in picked), key=gain, default=None)

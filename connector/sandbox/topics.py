@@ -21,35 +21,11 @@ from connector.sandbox.sentiment import polarity, sentiment
 from connector.sandbox.transcript import Message
 
 STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are aren't as at be because been before being
-    below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
-    each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers
-    herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself let's me more
-    most mustn't my myself no nor not of off on once only or other ought our ours ourselves out over own same
-    shan't she she'd she'll she's should shouldn't so some such than that that's the their theirs them themselves
-    then there there's these they they'd they'll they're they've this those through to too under until up very
-    was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while who who's
-    whom why why's with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves
-    yes yeah okay ok hi hello hey thanks thank please sure great good really just like know think going want get
-    got thing things lot well right also actually maybe much many one two three make made need needs take takes
-    us let see say said tell today tomorrow time way can will would could via per every since still even
-    absolutely honestly perfect course mostly happy able sounds sound does done anything something everything
-    nothing else help welcome day week month year years monday tuesday wednesday thursday friday saturday sunday
-    next last first new call calls send share add check pull talk walk wanted work works review include ask
-    expect explains understand stay morning afternoon evening everyone quick update anyone someone
-    handle handles handled looking talking take taking waste own owns moves moved came come lower higher expected
-    quoted charges stored carried processed predicted measured shipped changed patched dropped expires flags
-    syncs lives slip followed approve approved finished deployed went going blocked unlocked reset log
-    sounds promising reason covered host certified ask asking asked bring let weigh fill pull pulls tried try
-    kind sort bit lots hours minutes today's yesterday tonight later soon ago half percent twice once
-    biggest main best better worse whole end start started onboard cannot can't won't i'd i've joining calling
-    coming applying team short keep lead running fixed built designed recently never back open older tracks
-    although sorry without within across upon onto toward towards""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here", "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "let's", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what", "what's", "when", "when's", "where", "where's", "which", "while", "who", "who's", "whom", "why", "why's", "with", "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves", "yes", "yeah", "okay", "ok", "hi", "hello", "hey", "thanks", "thank", "please", "sure", "great", "good", "really", "just", "like", "know", "think", "going", "want", "get", "got", "thing", "things", "lot", "well", "right", "also", "actually", "maybe", "much", "many", "one", "two", "three", "make", "made", "need", "needs", "take", "takes", "us", "let", "see", "say", "said", "tell", "today", "tomorrow", "time", "way", "can", "will", "would", "could", "via", "per", "every", "since", "still", "even", "absolutely", "honestly", "perfect", "course", "mostly", "happy", "able", "sounds", "sound", "does", "done", "anything", "something", "everything", "nothing", "else", "help", "welcome", "day", "week", "month", "year", "years", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "next", "last", "first", "new", "call", "calls", "send", "share", "add", "check", "pull", "talk", "walk", "wanted", "work", "works", "review", "include", "ask", "expect", "explains", "understand", "stay", "morning", "afternoon", "evening", "everyone", "quick", "update", "anyone", "someone", "handle", "handles", "handled", "looking", "talking", "take", "taking", "waste", "own", "owns", "moves", "moved", "came", "come", "lower", "higher", "expected", "quoted", "charges", "stored", "carried", "processed", "predicted", "measured", "shipped", "changed", "patched", "dropped", "expires", "flags", "syncs", "lives", "slip", "followed", "approve", "approved", "finished", "deployed", "went", "going", "blocked", "unlocked", "reset", "log", "sounds", "promising", "reason", "covered", "host", "certified", "ask", "asking", "asked", "bring", "let", "weigh", "fill", "pull", "pulls", "tried", "try", "kind", "sort", "bit", "lots", "hours", "minutes", "today's", "yesterday", "tonight", "later", "soon", "ago", "half", "percent", "twice", "once", "biggest", "main", "best", "better", "worse", "whole", "end", "start", "started", "onboard", "cannot", "can't", "won't", "i'd", "i've", "joining", "calling", "coming", "applying", "team", "short", "keep", "lead", "running", "fixed", "built", "designed", "recently", "never", "back", "open", "older", "tracks", "although", "sorry", "without", "within", "across", "upon", "onto", "toward", "towards"]
 )
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
 MAX_TOPICS = 8
-_NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty
-    forty fifty sixty hundred thousand million""".split())
+_NUMBER_WORDS = frozenset(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "thousand", "million"])
 
 
 @lru_cache(maxsize=1)
@@ -64,9 +40,9 @@ def _fold(word: str) -> str:
 
 def _keep(phrase: str, excluded: set[str]) -> bool:
     words = phrase.lower().split()
-    if any(w in excluded or w in STOP_WORDS or w in _NUMBER_WORDS or w[0].isdigit() and len(words) == 1 for w in words):
+    if any(w in excluded or w in STOP_WORDS or w in _NUMBER_WORDS or (w[0].isdigit() and len(words) == 1) for w in words):
         return False
-    if len(words) == 1 and (len(words[0]) < 4 and not phrase.isupper() or words[0].endswith("ed")):
+    if len(words) == 1 and ((len(words[0]) < 4 and not phrase.isupper()) or words[0].endswith("ed")):
         return False
     return not any(w.endswith("ed") and len(w) > 4 for w in (words[0], words[-1])) and not words[-1].endswith("ly")
 

@@ -9,6 +9,7 @@ whatever the conversation already holds (appends included).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -164,7 +165,7 @@ def text_messages(conversation_id: str, raw: list[dict[str, Any]], cursor: datet
     return out, cursor
 
 
-def script_messages(conversation_id: str, lines: list[tuple[Speaker | None, str]], cursor: datetime | None,
+def script_messages(conversation_id: str, lines: Sequence[tuple[Speaker | None, str]], cursor: datetime | None,
                     first_index: int, submitted: datetime) -> tuple[list[Message], datetime]:
     """Build timed messages from ``(speaker, line)`` pairs of recognised speech (from ``submitted`` if new)."""
     out: list[Message] = []

@@ -20,12 +20,13 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from connector.store import keys
 from connector.store.base import Hook, Store
 
 log = logging.getLogger(__name__)
 
 PREFIX = "enc:v1:"
-SEALED_KEYS = ("token:", "cred:", "symbl-webhook-secret")
+SEALED_KEYS = keys.SEALED
 """kv keys whose values are secrets (by prefix)."""
 KEY_FILE = "connector.key"
 ENV = "CONNECTOR_ENCRYPTION_KEY"

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from connector.store import keys
+
 if TYPE_CHECKING:
     from connector.store.base import Store
 
@@ -18,9 +20,6 @@ CREDENTIAL_REWRITE = 3600.0
 """How often a credential in use is written again (to extend its lifetime)."""
 
 
-def credential_key(credential_id: str) -> str:
-    """The store key of a caller's saved credential."""
-    return f"cred:{credential_id}"
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ class CredentialBook:
         now = self._clock()
         if now - self._saved_at.get(credential.id, 0.0) > CREDENTIAL_REWRITE:
             value = json.dumps({"app_id": credential.app_id, "app_secret": credential.app_secret})
-            self._store.kv_set(credential_key(credential.id), value, CREDENTIAL_TTL)
+            self._store.kv_set(keys.credential(credential.id), value, CREDENTIAL_TTL)
             self._saved_at[credential.id] = now
 
     def get(self, credential_id: str) -> Credential | None:
@@ -68,7 +67,7 @@ class CredentialBook:
         known = self._known.get(credential_id)
         if known is not None:
             return known
-        raw = self._store.kv_get(credential_key(credential_id))
+        raw = self._store.kv_get(keys.credential(credential_id))
         if not raw:
             return None
         data = json.loads(raw)

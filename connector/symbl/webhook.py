@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 import threading
 
+from connector.store import keys
 from connector.store.base import Store
 
-WEBHOOK_SECRET_KEY = "symbl-webhook-secret"
 WEBHOOK_SECRET_TTL = 10 * 365 * 86400.0
 
 
@@ -27,8 +27,8 @@ class WebhookEndpoint:
             return self._secret
         with self._lock:
             candidate = secrets.token_urlsafe(24)
-            self._store.kv_set_if_absent(WEBHOOK_SECRET_KEY, candidate, WEBHOOK_SECRET_TTL)
-            self._secret = self._store.kv_get(WEBHOOK_SECRET_KEY) or candidate
+            self._store.kv_set_if_absent(keys.WEBHOOK_SECRET, candidate, WEBHOOK_SECRET_TTL)
+            self._secret = self._store.kv_get(keys.WEBHOOK_SECRET) or candidate
             return self._secret
 
     def url(self) -> str | None:

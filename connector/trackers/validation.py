@@ -1,4 +1,4 @@
-"""What a saved tracker must be before it is sent to Symbl (shared/symbl-api.md section 10).
+"""What a saved tracker must be before it is sent to Symbl.
 
 The models double as the request schema of the API (OpenAPI). Rules: a name of 1-100 characters;
 1-500 phrases of at most 200 characters; letters, digits, spaces and only ``.`` ``'`` ``-`` as
@@ -23,7 +23,11 @@ ALLOWED_PUNCTUATION = ".'-"
 
 
 class TrackerTooLarge(Exception):
-    """The Symbl body would exceed 1 MB."""
+    """The Symbl body would exceed 1 MB (``by_symbl``: Symbl itself refused it with 413)."""
+
+    def __init__(self, by_symbl: bool = False) -> None:
+        super().__init__("tracker body over 1 MB")
+        self.by_symbl = by_symbl
 
 
 def forbidden_characters(phrase: str) -> list[str]:

@@ -143,7 +143,7 @@ def problems(m: dict | None = None) -> list[str]:
         return out
 
     listed = set()
-    for ctype, name, code, path in code_files(m):
+    for ctype, _name, code, path in code_files(m):
         listed.add(path)
         if not (APP / path).exists():
             out.append(f"{path}: listed in makecomapp.json but missing")

@@ -84,7 +84,7 @@ MISSING = object()
 class _Parser:
     """Recursive-descent parser for the IML subset: calls with ``;`` arguments, literals, paths."""
 
-    def __init__(self, text: str, scope: "Scope"):
+    def __init__(self, text: str, scope: Scope):
         self.s, self.i, self.scope = text, 0, scope
 
     def parse(self):
@@ -133,7 +133,7 @@ class Scope:
 
     def __init__(self, outputs: dict[int, object], team: dict[str, str], now: _dt.datetime | None = None):
         self.outputs, self.team = outputs, team
-        self.now = now or _dt.datetime.now(_dt.timezone.utc)
+        self.now = now or _dt.datetime.now(_dt.UTC)
 
     def lookup(self, path: str):
         parts = [p for p in re.split(r"\.", path.replace("`", "")) if p]

@@ -179,8 +179,9 @@ def check_blueprint(slug: str, bp: dict) -> list[str]:
             if ref not in v.before:
                 fail(where, f"{{{{{ref}.{path}}}}} refers to a module that does not run before module {mid}")
 
-    if any(m.get("module") == "builtin:Break" for v in visits for m in v.module.get("onerror") or []):
-        if (meta.get("scenario") or {}).get("dlq") is not True:
+    if any(m.get("module") == "builtin:Break" for v in visits for m in v.module.get("onerror") or []) and (
+        (meta.get("scenario") or {}).get("dlq") is not True
+    ):
             fail("metadata", "scenario.dlq must be true: a Break error handler needs incomplete executions stored")
     for v in visits:
         if v.module.get("module") == "builtin:BasicAggregator" and v.module["parameters"].get("feeder") not in ids:

@@ -12,8 +12,8 @@ import requests
 
 from connector.app import create_app, describe
 from connector.config import Settings
-from tests.facade.conftest import API_KEY, Api, eventually
-from tests.facade.receiver import receiver
+from tests.conftest import API_KEY, Api, eventually
+from tests.receiver import receiver
 from tests.servers import serve
 
 SALES_CALL = "\n".join([

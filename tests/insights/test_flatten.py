@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -436,6 +437,6 @@ def test_deterministic_and_does_not_mutate_input() -> None:
 def test_flatten_module_does_no_io() -> None:
     import connector.insights.flatten as module
 
-    source = open(module.__file__, encoding="utf-8").read()
+    source = Path(module.__file__).read_text(encoding="utf-8")
     for forbidden in ("import requests", "import time", "import random", "open(", "datetime.now", "import os"):
         assert forbidden not in source

@@ -8,8 +8,20 @@ from typing import Any
 
 import pytest
 
-from connector.insights.contract import ActionItem, FlatInsights, FollowUp, Links, Question, TrackerHit
-from connector.insights.render_slack import TEXT_BUDGET, escape, render_slack_blocks, render_slack_text
+from connector.insights.contract import (
+    ActionItem,
+    FlatInsights,
+    FollowUp,
+    Links,
+    Question,
+    TrackerHit,
+)
+from connector.insights.render_slack import (
+    TEXT_BUDGET,
+    escape,
+    render_slack_blocks,
+    render_slack_text,
+)
 from connector.insights.samples import sample_flat
 
 MRKDWN_ESCAPED = re.compile(r"&(?!amp;|lt;|gt;)|<(?!https?://[^<>|]+\|[^<>]+>)")

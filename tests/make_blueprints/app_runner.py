@@ -80,7 +80,7 @@ def evaluate(expr: str, ctx: dict):
     py = re.sub(r"\bnull\b", "None", py)
     py = re.sub(r"\bemptyarray\b", "[]", py)
     names = {k: (_Bag(v) if isinstance(v, dict) else v) for k, v in ctx.items()}
-    return eval(py, {"__builtins__": {}}, {**FUNCTIONS, "UNDEFINED": UNDEFINED, **names})  # noqa: S307
+    return eval(py, {"__builtins__": {}}, {**FUNCTIONS, "UNDEFINED": UNDEFINED, **names})
 
 
 def render(value, ctx: dict):
@@ -115,7 +115,7 @@ class AppError(Exception):
 @dataclass
 class Connection:
     url: str
-    apiKey: str  # noqa: N815 (Make's parameter name)
+    apiKey: str
 
 
 def run(component: str, name: str, parameters: dict, connection: Connection, extra: dict | None = None) -> tuple[object, list[str]]:

@@ -59,8 +59,8 @@ class Spec:
             tsegs = [s for s in template.split("/") if s]
             if len(tsegs) != len(segments) or method.lower() not in ops:
                 continue
-            if all(t == s or t.startswith("{") for t, s in zip(tsegs, segments)) and all(
-                not s.startswith("{") or t.startswith("{") for t, s in zip(tsegs, segments)
+            if all(t == s or t.startswith("{") for t, s in zip(tsegs, segments, strict=False)) and all(
+                not s.startswith("{") or t.startswith("{") for t, s in zip(tsegs, segments, strict=False)
             ):
                 return template, ops[method.lower()]
         return None

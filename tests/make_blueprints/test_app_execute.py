@@ -98,6 +98,6 @@ def test_errors_carry_the_facades_message_and_type(conn):
 
 
 def test_connection_test_call(facade):
-    out, made = app_runner.run("connection", "symblConnector", {"url": facade.url, "apiKey": facade.api_key},
+    _out, made = app_runner.run("connection", "symblConnector", {"url": facade.url, "apiKey": facade.api_key},
                                app_runner.Connection(url="", apiKey=""))
     assert made and made[0].endswith("/v1/me")

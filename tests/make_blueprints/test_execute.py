@@ -5,7 +5,6 @@ real callback."""
 from __future__ import annotations
 
 import copy
-import json
 import re
 
 import pytest

@@ -194,7 +194,7 @@ def test_audio_sample_transcript_and_diarized_members(symbl: Symbl) -> None:
     members = symbl.get(f"/v1/conversations/{conversation_id}/members").json()["members"]
     assert [m["name"] for m in members] == ["Speaker 1", "Speaker 2"]
     messages = symbl.get(f"/v1/conversations/{conversation_id}/messages?verbose=true").json()["messages"]
-    assert 15 <= len(messages) and 0.8 <= messages[0]["words"][0]["score"] <= 0.99
+    assert len(messages) >= 15 and 0.8 <= messages[0]["words"][0]["score"] <= 0.99
     assert symbl.get(f"/v1/conversations/{conversation_id}/questions").json()["questions"]
     assert any("dueBy" in a for a in symbl.get(f"/v1/conversations/{conversation_id}/action-items").json()["actionItems"])
     metadata = [{"channel": 1, "speaker": {"name": "Robert", "email": "robert@example.com"}}]

@@ -20,12 +20,23 @@ import requests
 from connector.app import create_app, describe
 from connector.config import Settings
 from connector.sandbox import SandboxConfig, create_sandbox_app
-from tests.facade.conftest import API_KEY, OTHER_KEY, Api, Sandbox, eventually
+from tests.conftest import API_KEY, OTHER_KEY, Api, Sandbox, eventually
 from tests.servers import serve
 from tests.store.conftest import free_port
 
-__all__ = ["API_KEY", "OTHER_KEY", "OWN_APP_ID", "OWN_APP_SECRET", "Api", "Sandbox", "eventually", "facade_process",
-           "in_process_facade", "own_sandbox", "TRANSCRIPT"]
+__all__ = [
+    "API_KEY",
+    "OTHER_KEY",
+    "OWN_APP_ID",
+    "OWN_APP_SECRET",
+    "TRANSCRIPT",
+    "Api",
+    "Sandbox",
+    "eventually",
+    "facade_process",
+    "in_process_facade",
+    "own_sandbox",
+]
 
 OWN_APP_ID = "caller-own-app"
 OWN_APP_SECRET = "caller-own-secret-5f2c9e1d7a"

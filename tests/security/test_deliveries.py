@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import requests
+import standardwebhooks.webhooks as standard
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -22,13 +23,19 @@ from cryptography.x509.oid import NameOID
 from flask import Flask, request
 from werkzeug.serving import make_server
 
-import standardwebhooks.webhooks as standard
 from connector.jobs.pinning import pinned_session
 from connector.jobs.signing import verify_standard
 from connector.jobs.urlguard import checked_target
-from tests.facade.receiver import receiver
 from tests.jobs.test_readme_receiver_sample import _sample
-from tests.security.infra_helpers import TRANSCRIPT, Api, base_settings, eventually, in_process_facade, own_sandbox
+from tests.receiver import receiver
+from tests.security.infra_helpers import (
+    TRANSCRIPT,
+    Api,
+    base_settings,
+    eventually,
+    in_process_facade,
+    own_sandbox,
+)
 from tests.store.conftest import free_port
 
 __all__ = ["own_sandbox"]
@@ -103,7 +110,7 @@ def _certificate(tmp_path: Path, name: str) -> tuple[ssl.SSLContext, str]:
     """A self-signed certificate for ``name``: the server's TLS context and the CA file to trust."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
             .not_valid_after(now + dt.timedelta(days=1))
@@ -122,13 +129,12 @@ def _certificate(tmp_path: Path, name: str) -> tuple[ssl.SSLContext, str]:
 def test_pinned_connection_still_verifies_tls_against_the_host_name(tmp_path: Path):
     port = free_port()
     context, ca_file = _certificate(tmp_path, "hooks.example.test")
-    with recorder("127.0.0.1", port, tls=context) as seen:
-        with pinned_session("127.0.0.1") as session:  # no DNS at all: the name is only in the URL
-            ok = session.post(f"https://hooks.example.test:{port}/in", data=b"{}", verify=ca_file, timeout=10)
-            assert ok.status_code == 204
-            assert seen[0]["host"] == f"hooks.example.test:{port}"
-            with pytest.raises(requests.exceptions.SSLError):  # a certificate for another name is refused
-                session.post(f"https://other.example.test:{port}/in", data=b"{}", verify=ca_file, timeout=10)
+    with recorder("127.0.0.1", port, tls=context) as seen, pinned_session("127.0.0.1") as session:  # no DNS at all: the name is only in the URL
+        ok = session.post(f"https://hooks.example.test:{port}/in", data=b"{}", verify=ca_file, timeout=10)
+        assert ok.status_code == 204
+        assert seen[0]["host"] == f"hooks.example.test:{port}"
+        with pytest.raises(requests.exceptions.SSLError):  # a certificate for another name is refused
+            session.post(f"https://other.example.test:{port}/in", data=b"{}", verify=ca_file, timeout=10)
 
 
 def test_a_captured_delivery_cannot_be_replayed(own_sandbox, tmp_path: Path, monkeypatch):
@@ -165,7 +171,7 @@ def test_live_mode_links_ignore_a_forged_host_header(own_sandbox, tmp_path: Path
     forged = {"Host": "evil.example"}
     for public_url, expected_prefix in (("https://connector.example.com", "https://connector.example.com/v1/"),
                                         ("", "/v1/")):
-        settings = base_settings(own_sandbox.url, tmp_path / (public_url and "p" or "r"),
+        settings = base_settings(own_sandbox.url, tmp_path / ((public_url and "p") or "r"),
                                  CONNECTOR_PUBLIC_URL=public_url, **live)
         with in_process_facade(settings) as (url, _app):
             api = Api(url)

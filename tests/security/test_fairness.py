@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from connector.sandbox import SandboxConfig, create_sandbox_app
 from tests.security.infra_helpers import API_KEY, OTHER_KEY, TRANSCRIPT, Sandbox, facade_process
 from tests.servers import serve
-from connector.sandbox import SandboxConfig, create_sandbox_app
 
 pytestmark = pytest.mark.slow
 

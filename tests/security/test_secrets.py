@@ -21,9 +21,16 @@ from connector.app import describe
 from connector.config import Settings
 from connector.store.sealed import EncryptionKeyError, Sealer, sealer_for
 from tests.security.infra_helpers import (
-    API_KEY, OWN_APP_ID, OWN_APP_SECRET, TRANSCRIPT, Api, base_settings, in_process_facade, own_sandbox,
+    API_KEY,
+    OWN_APP_ID,
+    OWN_APP_SECRET,
+    TRANSCRIPT,
+    Api,
+    base_settings,
+    in_process_facade,
+    own_sandbox,
 )
-from tests.store.conftest import RedisServer, free_port, redis_server  # noqa: F401  (fixture)
+from tests.store.conftest import RedisServer, free_port, redis_server
 
 __all__ = ["own_sandbox", "redis_server"]
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
-
-from connector.insights.contract import FlatInsights
 import time
 
+from connector.insights.contract import FlatInsights
 from connector.jobs.signing import verify, verify_standard
-from tests.facade.conftest import OTHER_KEY, Api, eventually
-from tests.facade.receiver import receiver
-from tests.facade.test_submit_and_wait import TRANSCRIPT
+from tests.api.test_submit_and_wait import TRANSCRIPT
+from tests.conftest import OTHER_KEY, Api, eventually
+from tests.receiver import receiver
 
 SECRET = "callback-secret-for-tests"
 

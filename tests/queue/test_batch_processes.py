@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from connector.sandbox import SandboxConfig, create_sandbox_app
-from tests.facade.conftest import Api, Sandbox, eventually
-from tests.facade.test_batches import create, items, progress, submits
-from tests.facade.test_processes import facade_process, kill
+from tests.cli.test_processes import facade_process, kill
+from tests.conftest import Api, Sandbox, eventually
+from tests.queue.test_batches import create, items, progress, submits
 from tests.servers import serve
 from tests.store.conftest import RedisServer
 
@@ -68,7 +68,8 @@ def test_two_instances_on_one_redis_share_the_limit(limited_sandbox: Sandbox, tm
             singles = [b.submit({"transcript": f"Alice: single {i}.", "wait": 0}) for i in range(3)]
             assert all(s.status_code == 202 for s in singles)
             for api, batch in ((a, first), (b, second)):
-                eventually(lambda: progress(api, batch["batch_id"])["status"] == "completed", timeout=90, step=0.2)
+                eventually(lambda api=api, batch=batch: progress(api, batch["batch_id"])["status"] == "completed",
+                           timeout=90, step=0.2)
             for s in singles:
                 assert b.job(s.json()["job_id"], wait=30).json()["status"] == "completed"
         assert limited_sandbox.stats()["max_jobs_in_flight"] <= LIMIT

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.facade.test_submit_and_wait import TRANSCRIPT
+from tests.api.test_submit_and_wait import TRANSCRIPT
 
 
 def test_token_expiry_mid_flow_costs_one_refresh(api, sandbox):
@@ -86,7 +86,7 @@ def test_waiting_callers_share_one_poll_stream(api, sandbox):
 def test_read_timeouts_are_retried(sandbox, tmp_path):
     from connector.app import create_app, describe
     from connector.config import Settings
-    from tests.facade.conftest import API_KEY
+    from tests.conftest import API_KEY
     from tests.servers import serve
 
     settings = Settings(SYMBL_BASE_URL=sandbox.url, CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
@@ -95,7 +95,7 @@ def test_read_timeouts_are_retried(sandbox, tmp_path):
     app = create_app(settings)
     try:
         with serve(app) as url:
-            from tests.facade.conftest import Api
+            from tests.conftest import Api
 
             sandbox.faults({"method": "GET", "path": "/v1/conversations/*/summary", "delay_seconds": 1.5, "times": 1})
             answer = Api(url).submit({"transcript": TRANSCRIPT, "wait": 20})
@@ -108,7 +108,7 @@ def test_read_timeouts_are_retried(sandbox, tmp_path):
 def test_lost_webhooks_fall_back_to_polling(sandbox, tmp_path):
     from connector.app import create_app, describe
     from connector.config import Settings
-    from tests.facade.conftest import API_KEY, Api
+    from tests.conftest import API_KEY, Api
     from tests.servers import serve
 
     sandbox.configure(send_webhooks=False)  # Symbl's webhooks never arrive

@@ -18,9 +18,9 @@ import requests
 
 from connector.jobs.signing import verify
 from connector.sandbox import SandboxConfig, create_sandbox_app
-from tests.facade.conftest import API_KEY, Api, Sandbox, eventually
-from tests.facade.receiver import receiver
-from tests.facade.test_submit_and_wait import TRANSCRIPT
+from tests.api.test_submit_and_wait import TRANSCRIPT
+from tests.conftest import API_KEY, Api, Sandbox, eventually
+from tests.receiver import receiver
 from tests.servers import serve
 from tests.store.conftest import RedisServer, free_port
 

@@ -17,7 +17,7 @@ from connector.api.batches import CSV_COLUMNS
 from connector.backfill import read_items
 from connector.config import Settings
 from connector.sandbox import SandboxConfig, create_sandbox_app
-from tests.facade.conftest import API_KEY, Sandbox, eventually
+from tests.conftest import API_KEY, Sandbox, eventually
 from tests.servers import serve
 
 N = 12
@@ -77,7 +77,7 @@ def test_backfill_interrupted_and_resumed_without_duplicates(tmp_path: Path, fac
 
     sandbox.configure(job_seconds=0.3)
     second = backfill(file, facade_url)
-    out, err = second.communicate(timeout=120)
+    _out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
     assert "item" in err and f"{N} completed" in err  # the bar and the summary
     assert submits(sandbox) == N

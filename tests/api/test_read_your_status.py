@@ -7,8 +7,8 @@ import threading
 import time
 
 from connector.app import create_app, describe
-from tests.facade.conftest import Api
-from tests.facade.test_submit_and_wait import TRANSCRIPT
+from tests.api.test_submit_and_wait import TRANSCRIPT
+from tests.conftest import Api
 from tests.servers import serve
 
 

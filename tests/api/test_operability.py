@@ -17,8 +17,8 @@ from connector.app import create_app, describe
 from connector.config import Settings
 from connector.logs import JsonFormatter
 from connector.sandbox import SandboxConfig, create_sandbox_app
-from tests.facade.conftest import API_KEY, Api, eventually
-from tests.facade.test_submit_and_wait import TRANSCRIPT
+from tests.api.test_submit_and_wait import TRANSCRIPT
+from tests.conftest import API_KEY, Api, eventually
 from tests.servers import serve
 from tests.store.conftest import RedisServer
 

@@ -111,13 +111,13 @@ def test_list_finds_my_submissions_by_name(api, facade_url):
     api.submit({"name": "Other", "transcript": "Alice: hello there", "wait": 0})
     found = api.get("/v1/conversations", params={"name": "sync 42"}).json()["conversations"]
     assert [c["name"] for c in found] == ["Weekly sync 42"]
-    from tests.facade.conftest import OTHER_KEY, Api
+    from tests.conftest import OTHER_KEY, Api
 
     assert Api(facade_url, OTHER_KEY).get("/v1/conversations").json()["conversations"] == []
 
 
 def test_another_keys_job_is_not_visible(api, facade_url):
-    from tests.facade.conftest import OTHER_KEY, Api
+    from tests.conftest import OTHER_KEY, Api
 
     accepted = api.submit({"transcript": "Alice: hello there", "wait": 0}).json()
     other = Api(facade_url, OTHER_KEY)
@@ -136,7 +136,7 @@ def test_a_failed_job_is_job_failed_with_the_ids(api):
 
 
 def test_the_flask_test_client_serves_the_same_contract(client):
-    from tests.facade.conftest import API_KEY
+    from tests.conftest import API_KEY
 
     answer = client.post("/v1/conversations", json={"transcript": TRANSCRIPT, "wait": 20},
                          headers={"Authorization": f"Bearer {API_KEY}"})

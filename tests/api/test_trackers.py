@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.facade.conftest import Api, Sandbox
+from tests.conftest import Api, Sandbox
 
 COMPETITOR = {"name": "Competitor", "vocabulary": ["Acme", "Globex"]}
 PRICING = {"name": "Pricing objection", "vocabulary": ["too expensive", "discount"]}

@@ -8,13 +8,13 @@ import contextlib
 import tempfile
 
 import schemathesis
-from schemathesis import checks
 from hypothesis import HealthCheck, settings
+from schemathesis import checks
 
 from connector.app import create_app, describe
 from connector.config import Settings
 from connector.sandbox import SandboxConfig, create_sandbox_app
-from tests.facade.conftest import API_KEY
+from tests.conftest import API_KEY
 from tests.servers import serve
 
 _stack = contextlib.ExitStack()
