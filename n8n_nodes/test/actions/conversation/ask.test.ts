@@ -159,6 +159,11 @@ describe('Call Score, summary page and questions on Process', () => {
 			}),
 		);
 		expect(facade.calls[0].qs).toEqual({ format: 'flat', include: 'call_score,summary_url', wait: 10 });
+		const options = new Symbl().description.properties.find(
+			(p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes('getInsights'),
+		);
+		const include = options?.options?.find((o) => o.name === 'include') as { options?: Array<{ value: string }> };
+		expect(include.options?.map((o) => o.value)).toEqual(expect.arrayContaining(['call_score', 'summary_url']));
 	});
 
 	it('offers the options on Process and Append, and Ask as a Conversation operation', () => {
