@@ -19,6 +19,10 @@ const DOCUMENTED = [
 function shape(node, components) {
 	if (node.$ref) node = { ...components[node.$ref.split('/').pop()], ...node, $ref: undefined };
 	if (node.allOf && node.allOf.length === 1) node = { ...shape(node.allOf[0], components), ...node, allOf: undefined };
+	// `int | None` is anyOf [{type: integer}, {type: null}] in OpenAPI, a type list in our schemas.
+	if (node.anyOf && node.anyOf.every((option) => Object.keys(option).join() === 'type')) {
+		node = { ...node, type: node.anyOf.map((option) => option.type), anyOf: undefined };
+	}
 	const out = {};
 	for (const key of ['type', 'title', 'description', 'enum']) if (node[key] !== undefined) out[key] = node[key];
 	if (node.items) out.items = shape(node.items, components);
@@ -71,4 +75,19 @@ test("documented output fields match the facade's FlatInsights in /openapi.json"
 		const problems = drift(documented, live);
 		assert.deepEqual(problems, [], `${file} drifted from the facade; run scripts/generate_output_schema.py:\n${problems.join('\n')}`);
 	}
+});
+
+test("Conversation → Ask's documented output matches the facade's AskAnswer in /openapi.json", async () => {
+	const openapi = await (await fetch(`${facade.url}/openapi.json`)).json();
+	const components = openapi.components?.schemas ?? {};
+	assert.ok(components.AskAnswer, 'components.schemas.AskAnswer is missing from /openapi.json');
+	const live = shape(components.AskAnswer, components);
+	const file = 'nodes/Symbl/__schema__/v1.0.0/conversation/ask.json';
+	const documented = shape(JSON.parse(readFileSync(path.join(packageRoot, file), 'utf8')), {});
+	for (const key of ['title', 'description']) {
+		delete documented[key];
+		delete live[key];
+	}
+	const problems = drift(documented, live, 'AskAnswer');
+	assert.deepEqual(problems, [], `${file} drifted from the facade; run scripts/generate_output_schema.py:\n${problems.join('\n')}`);
 });

@@ -16,7 +16,9 @@ const TRANSCRIPT = [
 	'Alice: Can you send me the list of users by Friday?',
 	'Bob: Yes, I will send the user list by Friday.',
 	'Alice: What budget do you have for the pilot?',
-	'Bob: Around twenty thousand dollars.',
+	'Bob: Our budget is about $20,000 for the pilot year.',
+	'Bob: Our CFO Carol has to sign off on the purchase.',
+	'Alice: Then the next step is a pricing review with Carol on Tuesday.',
 ].join('\n');
 
 const FLAT_KEYS = Object.keys((await import('../test/fixtures/flat-sample.json', { with: { type: 'json' } })).default);
@@ -78,6 +80,16 @@ test('workflow (1) runs headless and yields the flat insights for Slack and the 
 		assert.ok(item.text.length > 0);
 	}
 	assert.match(flat.speakers, /Alice/);
+
+	// Call Score, the typed answers and the summary page, as the workflow's Process options ask.
+	assert.ok(Number.isInteger(flat.call_score) && flat.call_score >= 0 && flat.call_score <= 100, `call_score ${flat.call_score}`);
+	assert.ok(flat.call_score_criteria.length > 0 && flat.call_score_text.length > 0, 'call score criteria');
+	assert.deepEqual(Object.keys(flat.answers).sort(), ['budget', 'decision_maker', 'next_step']);
+	assert.equal(flat.answers.budget, 20000, 'a number field comes back as a number');
+	assert.match(flat.answers.decision_maker, /Carol/);
+	assert.match(flat.summary_url, /^https?:\/\/\S+\/meeting\//);
+	assert.ok(flat.slack_text.includes(flat.summary_url) && flat.crm_note.includes(`${flat.call_score}/100`), 'score and link in the messages');
+	assert.deepEqual(nodeOutput(run, 'HubSpot: Update Deal'), [flat], 'the deal update maps the same item');
 
 	// The stubbed Slack and CRM steps received exactly what they would map.
 	assert.equal(nodeOutput(run, 'Post to Slack')[0].slack_text, flat.slack_text);

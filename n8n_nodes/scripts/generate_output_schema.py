@@ -5,6 +5,8 @@ script writes, from it:
 - nodes/Symbl/__schema__/v1.0.0/conversation/{process,append,getInsights}.json and
   nodes/SymblTrigger/__schema__/v1.0.0/output.json: JSON Schemas that n8n shows as the nodes'
   output before a run (n8n-core's output-schema-resolver);
+- nodes/Symbl/__schema__/v1.0.0/conversation/ask.json: the same for Conversation → Ask, from the
+  facade's `AskAnswer` (the fixed keys; each requested field adds its own key);
 - OUTPUT_FIELDS.md: the field table the README links to;
 - test/fixtures/flat-sample.json: the contract's sample, for the unit tests.
 
@@ -18,6 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from connector.api.ask import AskAnswer
 from connector.insights.contract import FlatInsights
 from connector.insights.samples import sample_flat
 
@@ -28,13 +31,24 @@ SCHEMA_FILES = [
     HERE / "nodes/Symbl/__schema__/v1.0.0/conversation/getInsights.json",
     HERE / "nodes/SymblTrigger/__schema__/v1.0.0/output.json",
 ]
+ASK_SCHEMA_FILE = HERE / "nodes/Symbl/__schema__/v1.0.0/conversation/ask.json"
 KEEP = ("type", "title", "description", "enum", "items", "properties", "required")
+
+
+def _nullable(node: dict[str, Any]) -> dict[str, Any]:
+    """`anyOf` of plain types (pydantic's `int | None`) as one JSON Schema type list, the form n8n's
+    own output schemas use: {"type": ["integer", "null"]}."""
+    options = node.get("anyOf")
+    if not options or not all(set(option) == {"type"} for option in options):
+        return node
+    return {**{k: v for k, v in node.items() if k != "anyOf"}, "type": [option["type"] for option in options]}
 
 
 def _clean(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     """Inline $refs and keep only the keys n8n and the drift test read."""
     if "$ref" in node:
         node = {**defs[node["$ref"].split("/")[-1]], **{k: v for k, v in node.items() if k != "$ref"}}
+    node = _nullable(node)
     out: dict[str, Any] = {}
     for key in KEEP:
         if key not in node:
@@ -58,11 +72,26 @@ def flat_schema() -> dict[str, Any]:
     return schema
 
 
+def ask_schema() -> dict[str, Any]:
+    """The fixed keys of an Ask answer; `additionalProperties` stands for the requested fields."""
+    raw = AskAnswer.model_json_schema()
+    schema = _clean(raw, raw.get("$defs", {}))
+    schema["title"] = "AskAnswer"
+    schema["description"] = (
+        "Nebula's answer: `answer` for a question; with fields, one top-level key per field, "
+        "typed as declared (string, number, boolean, date, enum) or null."
+    )
+    schema["additionalProperties"] = {"type": ["string", "number", "boolean", "null"]}
+    return schema
+
+
 def _type_text(prop: dict[str, Any]) -> str:
     if prop.get("type") == "array":
         return "array of objects"
     if "enum" in prop:
         return " \\| ".join(json.dumps(v) for v in prop["enum"])
+    if isinstance(prop.get("type"), list):
+        return " \\| ".join(prop["type"])
     return str(prop.get("type", ""))
 
 
@@ -93,6 +122,7 @@ def main() -> None:
     for path in SCHEMA_FILES:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+    ASK_SCHEMA_FILE.write_text(json.dumps(ask_schema(), indent="\t") + "\n")
     (HERE / "OUTPUT_FIELDS.md").write_text(markdown(schema))
     fixture = HERE / "test/fixtures/flat-sample.json"
     fixture.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ import re
 from datetime import date, timedelta
 
 import requests
+from cryptography.fernet import Fernet
 
 from connector.app import create_app, describe
 from connector.config import Settings
@@ -170,6 +171,7 @@ def test_without_a_nebula_key_live_mode_answers_a_clear_400(sandbox, tmp_path):
     settings = Settings(  # type: ignore[call-arg]
         SYMBL_APP_ID="sandbox-app-id", SYMBL_APP_SECRET="sandbox-app-secret", SYMBL_BASE_URL=sandbox.url,
         CONNECTOR_API_KEYS=API_KEY, CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/live.db", CONNECTOR_LOG_LEVEL="WARNING",
+        CONNECTOR_ENCRYPTION_KEY=Fernet.generate_key().decode(),
     )
     app = create_app(settings)
     try:

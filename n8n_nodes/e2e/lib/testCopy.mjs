@@ -10,7 +10,7 @@ import { packageRoot } from './n8n.mjs';
 
 export const WORKFLOW_1 = path.join(packageRoot, 'workflows', '1-transcript-to-slack-and-crm.json');
 export const TRIGGER = 'Transcript Received';
-export const STEPS_TO_STUB = ['Post to Slack', 'HubSpot: Add Note', 'HubSpot: Add Task'];
+export const STEPS_TO_STUB = ['Post to Slack', 'HubSpot: Add Note', 'HubSpot: Add Task', 'HubSpot: Update Deal'];
 
 export function testCopyOfWorkflow1({ transcript, title, id = 'e2eTranscriptToCrm' }) {
 	const workflow = JSON.parse(readFileSync(WORKFLOW_1, 'utf8'));
@@ -21,7 +21,7 @@ export function testCopyOfWorkflow1({ transcript, title, id = 'e2eTranscriptToCr
 			return { id: node.id, name: node.name, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: node.position, parameters: {} };
 		}
 		if (node.name === 'Transcript') {
-			const values = { transcript, title, hubspot_contact_id: '0' };
+			const values = { transcript, title, hubspot_contact_id: '0', hubspot_deal_id: '0' };
 			const assignments = node.parameters.assignments.assignments.map((a) => ({ ...a, value: values[a.name] }));
 			return { ...node, parameters: { ...node.parameters, assignments: { assignments } } };
 		}

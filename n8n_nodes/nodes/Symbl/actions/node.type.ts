@@ -1,6 +1,6 @@
 /** The resources and their operations, as the router dispatches them. */
 export type SymblType = {
-	conversation: 'process' | 'append' | 'getInsights' | 'getAll';
+	conversation: 'process' | 'append' | 'ask' | 'getInsights' | 'getAll';
 	job: 'getStatus';
 	tracker: 'createOrUpdate' | 'getAll';
 	batch: 'process';

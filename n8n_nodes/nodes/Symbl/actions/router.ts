@@ -23,6 +23,7 @@ const operations: Record<Exclude<SymblResource, 'batch'>, Record<string, { execu
 	conversation: {
 		process: conversation.process,
 		append: conversation.append,
+		ask: conversation.ask,
 		getInsights: conversation.getInsights,
 		getAll: conversation.getAll,
 	},

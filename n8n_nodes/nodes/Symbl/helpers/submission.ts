@@ -5,6 +5,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { askFieldsOf } from '../actions/conversation/askFields';
 import { encodeMultipart, toFormFields } from './multipart';
 
 export interface Submission {
@@ -39,6 +40,12 @@ export function symblOptions(options: IDataObject): IDataObject {
 		['detectPhrases', 'detect_phrases'],
 		['mode', 'mode'],
 		['callbackUrl', 'callback_url'],
+		['callScore', 'call_score'],
+		['conversationType', 'conversation_type'],
+		['salesStage', 'sales_stage'],
+		['prospectName', 'prospect_name'],
+		['scorecardId', 'scorecard_id'],
+		['summaryPage', 'summary_page'],
 	];
 	for (const [from, to] of copy) {
 		const value = options[from];
@@ -62,6 +69,11 @@ export function symblOptions(options: IDataObject): IDataObject {
 	if (Array.isArray(options.include) && options.include.length > 0) {
 		body.include = options.include;
 	}
+	// Questions for Nebula, answered when the job completes (answer, answers).
+	const question = String(options.ask ?? '').trim();
+	if (question !== '') body.ask = question;
+	const fields = askFieldsOf(options.fields);
+	if (fields.length > 0) body.fields = fields;
 	return body;
 }
 

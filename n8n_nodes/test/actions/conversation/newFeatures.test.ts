@@ -63,9 +63,9 @@ describe('Conversation resource locator', () => {
 		expect(results[1].name).toMatch(/^c1 /);
 	});
 
-	it('is the Conversation parameter of Append and Get Insights, with list and ID modes', () => {
+	it('is the Conversation parameter of Append, Ask and Get Insights, with list and ID modes', () => {
 		const props = new Symbl().description.properties.filter((p) => p.name === 'conversationId');
-		expect(props.length).toBe(2);
+		expect(props.length).toBe(3);
 		for (const prop of props) {
 			expect(prop.type).toBe('resourceLocator');
 			expect(prop.modes?.map((m) => m.name)).toEqual(['list', 'id']);

@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as append from './append.operation';
+import * as ask from './ask.operation';
 import * as getAll from './getAll.operation';
 import * as getInsights from './getInsights.operation';
 import * as process from './process.operation';
 
-export { append, getAll, getInsights, process };
+export { append, ask, getAll, getInsights, process };
 
 export const description: INodeProperties[] = [
 	{
@@ -22,16 +23,23 @@ export const description: INodeProperties[] = [
 				action: 'Append to a conversation',
 			},
 			{
-				name: 'Get Many',
-				value: 'getAll',
-				description: 'List the conversations submitted with this API key, newest first',
-				action: 'Get many conversations',
+				name: 'Ask',
+				value: 'ask',
+				description:
+					'Ask Nebula a question about a conversation, or extract typed fields (one output key per field)',
+				action: 'Ask about a conversation',
 			},
 			{
 				name: 'Get Insights',
 				value: 'getInsights',
 				description: 'Get the insights of a conversation, flat or raw',
 				action: 'Get insights of a conversation',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List the conversations submitted with this API key, newest first',
+				action: 'Get many conversations',
 			},
 			{
 				name: 'Process',
@@ -44,6 +52,7 @@ export const description: INodeProperties[] = [
 	},
 	...process.description,
 	...append.description,
+	...ask.description,
 	...getInsights.description,
 	...getAll.description,
 ];

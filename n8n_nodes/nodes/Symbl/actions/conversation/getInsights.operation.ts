@@ -6,7 +6,7 @@ import { WithBinary, withTranscriptFile } from '../../helpers/binary';
 import { pendingResult, splitActionItems } from '../../helpers/items';
 import { LONG_POLL_SECONDS } from '../../helpers/waiter';
 import { facadeRequest, MAX_CALL_MS } from '../../transport';
-import { INSIGHT_PARTS, splitLineItemsField } from './submitFields';
+import { GET_INSIGHTS_PARTS, splitLineItemsField } from './submitFields';
 
 const showOnlyForGetInsights = {
 	show: { resource: ['conversation'], operation: ['getInsights'] },
@@ -40,9 +40,10 @@ const properties: INodeProperties[] = [
 				displayName: 'Include',
 				name: 'include',
 				type: 'multiOptions',
-				options: INSIGHT_PARTS,
+				options: GET_INSIGHTS_PARTS,
 				default: [],
-				description: 'Insight parts to fetch (default all)',
+				description:
+					'Insight parts to fetch (default all). Call Score waits (up to Wait) for the score; Summary Page URL creates the page once. Named alone, they keep every part.',
 			},
 			{
 				displayName: 'Put Transcript in Binary Field',

@@ -4,6 +4,8 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { askFieldsCollection } from './askFields';
+
 export const INSIGHT_PARTS = [
 	{ name: 'Action Items', value: 'action_items' },
 	{ name: 'Analytics', value: 'analytics' },
@@ -15,6 +17,13 @@ export const INSIGHT_PARTS = [
 	{ name: 'Topics', value: 'topics' },
 	{ name: 'Trackers', value: 'trackers' },
 ];
+
+/** Get Insights may also read the Call Score and create the summary page (docs/api.md). */
+export const GET_INSIGHTS_PARTS = [
+	...INSIGHT_PARTS,
+	{ name: 'Call Score', value: 'call_score' },
+	{ name: 'Summary Page URL', value: 'summary_url' },
+].sort((a, b) => a.name.localeCompare(b.name));
 
 export const splitLineItemsField: INodeProperties = {
 	displayName: 'Split Line Items',
@@ -147,6 +156,23 @@ export const submitFields: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Ask a Question',
+				name: 'ask',
+				type: 'string',
+				default: '',
+				placeholder: 'Who needs to sign off?',
+				description:
+					"A question Nebula answers from the transcript when the job completes; the answer is in the output's answer field",
+			},
+			{
+				displayName: 'Call Score',
+				name: 'callScore',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to have Symbl score the call (0-100 with per-criterion feedback in call_score, call_score_text and call_score_criteria). Needs a transcript of 50 words or more.',
+			},
+			{
 				displayName: 'Callback URL',
 				name: 'callbackUrl',
 				type: 'string',
@@ -162,6 +188,17 @@ export const submitFields: INodeProperties[] = [
 				typeOptions: { minValue: 0.5, maxValue: 1, numberPrecision: 2 },
 				default: 0.5,
 				description: 'Minimum confidence (0.5 to 1) for insights to be reported',
+			},
+			{
+				displayName: 'Conversation Type',
+				name: 'conversationType',
+				type: 'options',
+				default: 'sales',
+				options: [
+					{ name: 'General', value: 'general' },
+					{ name: 'Sales', value: 'sales' },
+				],
+				description: 'The kind of call, for the Call Score (a sales call is scored on its sales process too)',
 			},
 			{
 				displayName: 'Custom Vocabulary',
@@ -207,6 +244,13 @@ export const submitFields: INodeProperties[] = [
 				description: 'Whether to ask Symbl for a summary',
 			},
 			{
+				displayName: 'Extract Fields',
+				name: 'fields',
+				...askFieldsCollection,
+				description:
+					"Typed values Nebula extracts from the transcript when the job completes; each key appears in the output's answers object, typed as declared or null",
+			},
+			{
 				displayName: 'Idempotency Key',
 				name: 'idempotencyKey',
 				type: 'string',
@@ -249,6 +293,28 @@ export const submitFields: INodeProperties[] = [
 				description: 'A name for the conversation, e.g. the meeting title',
 			},
 			{
+				displayName: 'Prospect Name',
+				name: 'prospectName',
+				type: 'string',
+				default: '',
+				placeholder: 'Acme Corp',
+				description: 'The prospect (company or person) the call was with, for the Call Score',
+			},
+			{
+				displayName: 'Sales Stage',
+				name: 'salesStage',
+				type: 'options',
+				default: 'general',
+				options: [
+					{ name: 'Demo', value: 'demo' },
+					{ name: 'Discovery', value: 'discovery' },
+					{ name: 'General', value: 'general' },
+					{ name: 'Negotiation', value: 'negotiation' },
+					{ name: 'Qualification', value: 'qualification' },
+				],
+				description: 'The stage of the deal, for the Call Score (qualification calls are scored on budget, authority, need and timeline)',
+			},
+			{
 				displayName: 'Saved Tracker Names or IDs',
 				name: 'trackerNames',
 				type: 'multiOptions',
@@ -258,12 +324,27 @@ export const submitFields: INodeProperties[] = [
 					'Trackers saved in the Symbl account to apply (see Tracker → Create or Update). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
+				displayName: 'Scorecard ID',
+				name: 'scorecardId',
+				type: 'string',
+				default: '',
+				description: 'A Symbl scorecard to score the call with, instead of the default one',
+			},
+			{
 				displayName: 'Speaker Count',
 				name: 'speakerCount',
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 2,
 				description: 'How many speakers a recording has (turns diarization on)',
+			},
+			{
+				displayName: 'Summary Page',
+				name: 'summaryPage',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to create Symbl's hosted summary page and output its link in summary_url (also linked from slack_text and crm_note)",
 			},
 			{
 				displayName: 'Trackers',
