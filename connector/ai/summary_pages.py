@@ -46,6 +46,9 @@ class SummaryPages:
                 return url
             if lease.acquire():
                 try:
+                    url = self._store.kv_get(kept)  # made by the previous holder just before it let go
+                    if url:
+                        return url
                     body = {"name": NAME, "summaryURLExpiresIn": EXPIRES_SECONDS}
                     created = self._client.create_experience(credential, conversation_id, body, deadline)
                     url = str(created.get("url") or "")

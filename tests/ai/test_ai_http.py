@@ -8,6 +8,7 @@ import json
 import re
 from datetime import date, timedelta
 
+import pytest
 import requests
 from cryptography.fernet import Fernet
 
@@ -50,6 +51,7 @@ SCORED = {"call_score": True, "conversation_type": "sales", "sales_stage": "qual
           "prospect_name": "Acme Corp"}
 
 
+@pytest.mark.slow
 def test_a_score_that_arrives_after_the_job_is_waited_for(api, sandbox):
     sandbox.configure(callscore_lag_seconds=1.5)
     answer = api.submit({"transcript": SALES_CALL, "wait": 20, **SCORED})
@@ -60,6 +62,7 @@ def test_a_score_that_arrives_after_the_job_is_waited_for(api, sandbox):
     assert not [w for w in flat["warnings"] if w["part"] == "call_score"]
 
 
+@pytest.mark.slow
 def test_a_deadline_before_the_score_is_a_warning_and_get_insights_returns_it_later(api, sandbox):
     sandbox.configure(callscore_lag_seconds=60)
     flat = api.submit({"transcript": SALES_CALL, "wait": 3, **SCORED}).json()
@@ -71,6 +74,7 @@ def test_a_deadline_before_the_score_is_a_warning_and_get_insights_returns_it_la
     assert "call_score_not_ready" not in _codes(later)
 
 
+@pytest.mark.slow
 def test_a_short_transcript_gets_a_clear_warning_at_once(api, sandbox):
     flat = api.submit({"transcript": SHORT, "wait": 20, "call_score": True}).json()
     assert flat["status"] == "completed" and flat["call_score"] is None
@@ -78,6 +82,7 @@ def test_a_short_transcript_gets_a_clear_warning_at_once(api, sandbox):
     assert warning["code"] == "transcript_too_short" and "50 words" in warning["message"]
 
 
+@pytest.mark.slow
 def test_many_waiters_share_one_status_stream_and_one_score_read(api, sandbox):
     sandbox.configure(callscore_lag_seconds=2.5)
     accepted = api.submit({"transcript": SALES_CALL, "wait": 0, **SCORED}).json()
@@ -111,6 +116,7 @@ FIELDS = [
 ]
 
 
+@pytest.mark.slow
 def test_ask_a_question_and_typed_fields(api, sandbox):
     flat = api.submit({"transcript": SALES_CALL, "wait": 20}).json()
     cid = flat["conversation_id"]
@@ -130,6 +136,7 @@ def test_ask_a_question_and_typed_fields(api, sandbox):
     assert typed["answer"] == "" and typed["question"] == ""
 
 
+@pytest.mark.slow
 def test_ask_refuses_bad_fields_with_400(api, sandbox):
     cid = api.submit({"transcript": SALES_CALL, "wait": 20}).json()["conversation_id"]
     for body in ({}, {"question": "a", "fields": FIELDS}, {"fields": [{"key": "Bad Key", "description": "x"}]},
@@ -141,6 +148,7 @@ def test_ask_refuses_bad_fields_with_400(api, sandbox):
         assert answer.json()["error"]["code"] == "invalid_request"
 
 
+@pytest.mark.slow
 def test_ask_and_fields_on_a_submit_join_the_insights_and_the_callback(api, sandbox):
     with receiver() as got:
         flat = api.submit({"transcript": SALES_CALL, "wait": 20, "ask": "Who needs to sign off?",
@@ -153,6 +161,7 @@ def test_ask_and_fields_on_a_submit_join_the_insights_and_the_callback(api, sand
     assert delivered["answers"] == flat["answers"] and delivered["answer"] == flat["answer"]
 
 
+@pytest.mark.slow
 def test_nebula_429_and_5xx_are_retried_then_reported(api, sandbox):
     cid = api.submit({"transcript": SALES_CALL, "wait": 20}).json()["conversation_id"]
     sandbox.faults({"method": "POST", "path": "/v1/model/chat", "status": 429, "times": 2},
@@ -187,6 +196,7 @@ def test_without_a_nebula_key_live_mode_answers_a_clear_400(sandbox, tmp_path):
         describe(app).close()
 
 
+@pytest.mark.slow
 def test_the_summary_page_is_created_once_under_concurrency_and_opens_in_a_browser(api, sandbox):
     flat = api.submit({"transcript": SALES_CALL, "wait": 20, "name": "Brightline intro"}).json()
     assert flat["summary_url"] == ""
@@ -209,6 +219,7 @@ def test_the_summary_page_is_created_once_under_concurrency_and_opens_in_a_brows
     assert "Brightline intro" in page.text and "Action items" in page.text
 
 
+@pytest.mark.slow
 def test_summary_page_option_on_submit(api, sandbox):
     flat = api.submit({"transcript": SALES_CALL, "wait": 20, "summary_page": True}).json()
     assert flat["summary_url"].startswith("http://127.0.0.1")
@@ -216,6 +227,7 @@ def test_summary_page_option_on_submit(api, sandbox):
     assert again["summary_url"] == flat["summary_url"]
 
 
+@pytest.mark.slow
 def test_batch_csv_carries_the_score_and_the_answers(api, sandbox):
     import csv
     import io

@@ -26,6 +26,7 @@ def test_api_key_is_required(facade_url, headers, code):
     assert answer.headers["WWW-Authenticate"] == "Bearer"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("body", "content_type", "status", "code", "field"),
     [
@@ -90,6 +91,7 @@ def test_upload_over_the_limit_is_413(facade_url):
     assert answer.json()["error"]["code"] == "payload_too_large"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("method", "path", "status", "code"),
     [

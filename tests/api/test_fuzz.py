@@ -7,6 +7,7 @@ import atexit
 import contextlib
 import tempfile
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
@@ -16,6 +17,8 @@ from connector.config import Settings
 from connector.sandbox import SandboxConfig, create_sandbox_app
 from tests.conftest import API_KEY
 from tests.servers import serve
+
+pytestmark = pytest.mark.slow
 
 _stack = contextlib.ExitStack()
 _sandbox_url = _stack.enter_context(serve(create_sandbox_app(SandboxConfig(job_seconds=0.3))))

@@ -40,6 +40,7 @@ def test_security_headers(api):
     assert "default-src 'none'" in headers["Content-Security-Policy"]
 
 
+@pytest.mark.slow
 def test_metrics_count_requests_upstream_calls_and_tokens(api, facade_url):
     assert api.submit({"transcript": TRANSCRIPT, "wait": 20}).status_code == 200
     text = requests.get(f"{facade_url}/metrics", timeout=10).text
@@ -76,6 +77,7 @@ def test_rate_limit_answers_429_with_retry_after(sandbox, tmp_path):
         assert client.get("/healthz").status_code == 200  # operations are not limited
 
 
+@pytest.mark.slow
 def test_rate_limit_headers_leave_the_facades_own_retry_after_alone(sandbox, tmp_path):
     """A 202's Retry-After (when to poll again) and symbl_rate_limited's are the facade's, not the limiter's."""
     with rate_limited_client(sandbox, tmp_path, "100/hour") as client:
@@ -91,6 +93,7 @@ def test_rate_limit_headers_leave_the_facades_own_retry_after_alone(sandbox, tmp
         assert limited.headers["Retry-After"] == "30"
 
 
+@pytest.mark.slow
 def test_secrets_never_reach_logs_or_answers(tmp_path):
     captured = io.StringIO()
     handler = logging.StreamHandler(captured)
@@ -128,6 +131,7 @@ def test_secrets_never_reach_logs_or_answers(tmp_path):
         assert json.loads(token)["token"] not in logs
 
 
+@pytest.mark.slow
 def test_webhooks_duplicated_out_of_order_or_unknown(api, app, facade_url, sandbox):
     sandbox.configure(job_seconds=1.0)
     accepted = api.submit({"transcript": TRANSCRIPT, "wait": 0}).json()

@@ -6,10 +6,14 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from connector.app import create_app, describe
 from tests.api.test_submit_and_wait import TRANSCRIPT
 from tests.conftest import Api
 from tests.servers import serve
+
+pytestmark = pytest.mark.slow
 
 
 def test_another_instance_answers_insights_right_after_a_long_poll_said_completed(settings, sandbox):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from connector.insights.contract import FlatInsights
 
 TRANSCRIPT = """\
@@ -14,6 +16,7 @@ Bob: Yes, but we prefer your product. Let's schedule a follow-up call next week.
 """
 
 
+@pytest.mark.slow
 def test_submit_and_wait_returns_the_flat_insights(api):
     answer = api.submit({"name": "Pricing call", "transcript": TRANSCRIPT, "wait": 20,
                          "trackers": [{"name": "Competitor", "vocabulary": ["Acme"]}]})
@@ -34,6 +37,7 @@ def test_submit_and_wait_returns_the_flat_insights(api):
     assert "Alice: Hi Bob" in flat["transcript_text"]
 
 
+@pytest.mark.slow
 def test_zero_wait_answers_202_and_the_job_can_be_long_polled(api):
     answer = api.submit({"transcript": TRANSCRIPT, "wait": 0})
     assert answer.status_code == 202, answer.text
@@ -51,6 +55,7 @@ def test_zero_wait_answers_202_and_the_job_can_be_long_polled(api):
     assert insights.json()["job_id"] == accepted["job_id"]
 
 
+@pytest.mark.slow
 def test_get_insights_waits_for_a_running_job(api):
     accepted = api.submit({"transcript": TRANSCRIPT, "wait": 0}).json()
     answer = api.insights(accepted["conversation_id"], wait=20)
@@ -66,6 +71,7 @@ def test_get_insights_of_a_running_job_without_wait_is_202(api, sandbox):
     assert answer.json()["job_id"] == accepted["job_id"]
 
 
+@pytest.mark.slow
 def test_append_keeps_the_conversation_and_adds_messages(api):
     first = api.submit({"transcript": "Alice: Let's talk about the budget.", "wait": 20}).json()
     answer = api.append(first["conversation_id"], {"transcript": "Bob: I will send the budget tomorrow.", "wait": 20})
@@ -77,6 +83,7 @@ def test_append_keeps_the_conversation_and_adds_messages(api):
     assert "Alice: Let's talk about the budget." in flat["transcript_text"]
 
 
+@pytest.mark.slow
 def test_messages_input_and_include_subset(api):
     answer = api.submit({
         "messages": [{"text": "Can we meet on Monday?", "speaker": "Ann", "email": "ann@example.com"},
@@ -90,6 +97,7 @@ def test_messages_input_and_include_subset(api):
     assert flat["topics"] == ""
 
 
+@pytest.mark.slow
 def test_recording_url_gets_a_transcript(api):
     answer = api.submit({"url": "https://media.example.com/calls/sales-call.mp3", "speaker_count": 2, "wait": 20})
     assert answer.status_code == 200, answer.text
@@ -97,6 +105,7 @@ def test_recording_url_gets_a_transcript(api):
     assert flat["transcript_text"] and flat["speaker_count"] >= 1
 
 
+@pytest.mark.slow
 def test_raw_format_has_symbls_own_bodies(api):
     conversation = api.submit({"transcript": TRANSCRIPT, "wait": 20}).json()["conversation_id"]
     raw = api.insights(conversation, format="raw").json()
@@ -125,6 +134,7 @@ def test_another_keys_job_is_not_visible(api, facade_url):
     assert other.insights(accepted["conversation_id"]).json()["error"]["code"] == "conversation_not_found"
 
 
+@pytest.mark.slow
 def test_a_failed_job_is_job_failed_with_the_ids(api):
     answer = api.submit({"transcript": "Alice: this one will sandbox-fail, sorry.", "wait": 20})
     assert answer.status_code == 422
@@ -135,6 +145,7 @@ def test_a_failed_job_is_job_failed_with_the_ids(api):
     assert job["status"] == "failed" and job["error"]["code"] == "job_failed"
 
 
+@pytest.mark.slow
 def test_the_flask_test_client_serves_the_same_contract(client):
     from tests.conftest import API_KEY
 

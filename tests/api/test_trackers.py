@@ -50,6 +50,7 @@ def trackers(api: Api, sandbox: Sandbox) -> Iterator[Trackers]:
     assert helper.sync([], delete_missing=True).status_code == 200
 
 
+@pytest.mark.slow
 def test_crud(trackers: Trackers) -> None:
     created = trackers.create(COMPETITOR)
     assert created.status_code == 201, created.text
@@ -83,6 +84,7 @@ def test_create_a_list_and_name_conflicts(trackers: Trackers) -> None:
     assert trackers.create({"name": "competitor", "vocabulary": ["Acme"]}).status_code == 201  # case-sensitive
 
 
+@pytest.mark.slow
 def test_sync_is_declarative_and_idempotent(trackers: Trackers) -> None:
     trackers.create([{"name": "Competitor", "vocabulary": ["Acme"]}, {"name": "Stale", "vocabulary": ["fax"]}])
     desired = [COMPETITOR, PRICING, {"name": "Cancellation risk", "vocabulary": ["cancel", "churn"]}]
@@ -146,6 +148,7 @@ def test_bad_sync_and_update_bodies(trackers: Trackers) -> None:
     assert huge.status_code == 413 and huge.json()["error"]["code"] == "payload_too_large"
 
 
+@pytest.mark.slow
 def test_symbl_413_and_outages_are_mapped(trackers: Trackers, sandbox: Sandbox) -> None:
     sandbox.faults({"method": "POST", "path": "/v1/manage/trackers", "status": 413, "times": 1})
     too_large = trackers.create([COMPETITOR])
@@ -163,6 +166,7 @@ def test_allowed_punctuation(trackers: Trackers) -> None:
     assert created.json()["vocabulary"] == ["follow-up", "Dr. Smith's", "next steps"]
 
 
+@pytest.mark.slow
 def test_concurrent_calls_are_serialised(trackers: Trackers, sandbox: Sandbox) -> None:
     sandbox.configure(management_latency_seconds=0.1)  # every Symbl management call holds the account 0.1 s
     before = sandbox.stats()["requests"]
@@ -186,11 +190,13 @@ def test_concurrent_calls_are_serialised(trackers: Trackers, sandbox: Sandbox) -
     assert sent == 5 + 5 * 2 + 1  # creates, syncs (list + create), the list above: no 429 was retried
 
 
+@pytest.mark.slow
 def test_symbl_429_on_management_is_retried(trackers: Trackers, sandbox: Sandbox) -> None:
     sandbox.faults({"method": "GET", "path": "/v1/manage/trackers", "status": 429, "times": 2})
     assert trackers.list() == []
 
 
+@pytest.mark.slow
 def test_saved_trackers_in_a_conversation(trackers: Trackers, api: Api) -> None:
     assert trackers.create([COMPETITOR, PRICING]).status_code == 201
     every = api.submit({"transcript": CALL, "enable_all_trackers": True, "wait": 30})

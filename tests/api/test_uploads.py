@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from tests.conftest import API_KEY
@@ -17,6 +18,7 @@ def chunks(total: int, size: int = 64 * 1024):
         sent += part
 
 
+@pytest.mark.slow
 def test_multipart_audio_file_with_options(facade_url, sandbox):
     answer = requests.post(
         f"{facade_url}/v1/conversations", headers=AUTH, timeout=60,
@@ -28,6 +30,7 @@ def test_multipart_audio_file_with_options(facade_url, sandbox):
     assert flat["name"] == "Uploaded call" and flat["transcript_text"]
 
 
+@pytest.mark.slow
 def test_raw_streamed_body_with_chunked_transfer(facade_url):
     answer = requests.post(f"{facade_url}/v1/conversations?wait=20&name=Raw", data=chunks(3_000_000),
                            headers={**AUTH, "Content-Type": "audio/mpeg"}, timeout=60)

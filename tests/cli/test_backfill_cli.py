@@ -59,6 +59,7 @@ def test_read_items_url_list_and_csv(tmp_path: Path):
     ]
 
 
+@pytest.mark.slow
 def test_backfill_interrupted_and_resumed_without_duplicates(tmp_path: Path, facade_url: str, sandbox: Sandbox):
     sandbox.configure(job_seconds=0.8)
     file = tmp_path / "history.csv"
@@ -91,6 +92,7 @@ def test_backfill_interrupted_and_resumed_without_duplicates(tmp_path: Path, fac
     assert submits(sandbox) == N
 
 
+@pytest.mark.slow
 def test_backfill_directly_starts_its_own_facade_and_resumes(tmp_path: Path, sandbox: Sandbox):
     file = tmp_path / "calls.txt"
     file.write_text("".join(f"https://recordings.example.com/direct/{i}.mp3\n" for i in range(5)))

@@ -6,6 +6,8 @@ import concurrent.futures
 import json
 import time
 
+import pytest
+
 from connector.insights.contract import FlatInsights
 from connector.jobs.signing import verify, verify_standard
 from tests.api.test_submit_and_wait import TRANSCRIPT
@@ -15,6 +17,7 @@ from tests.receiver import receiver
 SECRET = "callback-secret-for-tests"
 
 
+@pytest.mark.slow
 def test_callback_delivers_the_signed_flat_insights(api):
     with receiver() as got:
         accepted = api.submit({"transcript": TRANSCRIPT, "wait": 0, "callback_url": got.url})
@@ -39,6 +42,7 @@ def test_callback_delivers_the_signed_flat_insights(api):
     assert flat["summary"]
 
 
+@pytest.mark.slow
 def test_callback_is_retried_until_the_receiver_accepts(api):
     with receiver() as got:
         got.fail_next = 2
@@ -47,6 +51,7 @@ def test_callback_is_retried_until_the_receiver_accepts(api):
         assert len(got.bodies) == 1
 
 
+@pytest.mark.slow
 def test_failed_job_callback_carries_the_error_and_ids(api):
     with receiver() as got:
         accepted = api.submit({"transcript": "Bob: sandbox-fail now", "wait": 0, "callback_url": got.url}).json()
@@ -57,6 +62,7 @@ def test_failed_job_callback_carries_the_error_and_ids(api):
     assert payload["job_id"] == accepted["job_id"] and payload["conversation_id"] == accepted["conversation_id"]
 
 
+@pytest.mark.slow
 def test_hooks_subscribe_deliver_list_and_unsubscribe(api, facade_url):
     with receiver() as got:
         created = api.session.post(f"{facade_url}/v1/hooks", headers=api.headers(),
@@ -89,6 +95,7 @@ def test_hook_target_must_pass_the_ssrf_guard(api, facade_url):
         assert answer.json()["error"]["code"] == "callback_url_not_allowed"
 
 
+@pytest.mark.slow
 def test_idempotency_key_never_creates_a_second_job(api, sandbox):
     before = sandbox.stats()["requests"].get("POST /v1/process/text", 0)
     key = {"Idempotency-Key": "order-123"}

@@ -19,6 +19,8 @@ from connector.sandbox import SandboxConfig, create_sandbox_app
 from tests.conftest import OTHER_KEY, Api, Sandbox, eventually
 from tests.servers import serve
 
+pytestmark = pytest.mark.slow
+
 LIMIT = 2
 
 

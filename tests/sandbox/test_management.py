@@ -105,6 +105,7 @@ def test_trackers_are_per_app(symbl: Symbl, base_url: str) -> None:
     assert tenant.request("POST", "/v1/manage/tracker", json=COMPETITOR).status_code == 201
 
 
+@pytest.mark.slow
 def test_a_concurrent_call_gets_429(symbl: Symbl, base_url: str, app) -> None:
     symbl.control("POST", "/config", json={"management_latency_seconds": 0.4})
     symbl.token  # noqa: B018 - one token for every thread

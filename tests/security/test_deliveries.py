@@ -88,6 +88,7 @@ def test_checked_target_returns_the_address_it_checked(monkeypatch: pytest.Monke
     assert checked_target("https://hooks.internal/x", ["hooks.internal"])[1] is None  # allow-listed by name
 
 
+@pytest.mark.slow
 def test_dns_rebinding_cannot_steer_a_delivery_to_loopback(own_sandbox, tmp_path: Path, monkeypatch):
     """The name answers 127.0.0.2 (allow-listed) to the guard (at submit and before delivery), and
     127.0.0.1 (not allowed) to anyone asking after that. The delivery must land on 127.0.0.2."""
@@ -137,6 +138,7 @@ def test_pinned_connection_still_verifies_tls_against_the_host_name(tmp_path: Pa
             session.post(f"https://other.example.test:{port}/in", data=b"{}", verify=ca_file, timeout=10)
 
 
+@pytest.mark.slow
 def test_a_captured_delivery_cannot_be_replayed(own_sandbox, tmp_path: Path, monkeypatch):
     settings = base_settings(own_sandbox.url, tmp_path, CONNECTOR_CALLBACK_SECRET=CALLBACK_SECRET)
     with receiver() as got, in_process_facade(settings) as (url, _app):
@@ -163,6 +165,7 @@ def test_a_captured_delivery_cannot_be_replayed(own_sandbox, tmp_path: Path, mon
     assert not _sample()(body, CALLBACK_SECRET, headers)  # a receiver that never saw the ID refuses it too
 
 
+@pytest.mark.slow
 def test_live_mode_links_ignore_a_forged_host_header(own_sandbox, tmp_path: Path):
     """A live-mode facade (Symbl is the sandbox here) answers links under CONNECTOR_PUBLIC_URL, or
     relative ones, never under the Host header a caller sent."""

@@ -59,6 +59,7 @@ def _use_every_secret(url: str, app) -> list[str]:
     return [OWN_APP_SECRET, hook.json()["secret"], the.webhook_secret()]
 
 
+@pytest.mark.slow
 def test_sqlite_file_holds_no_secret_in_plain_text_and_is_owner_only(own_sandbox, tmp_path: Path):
     with in_process_facade(base_settings(own_sandbox.url, tmp_path)) as (url, app):
         secrets = _use_every_secret(url, app)
@@ -74,6 +75,7 @@ def test_sqlite_file_holds_no_secret_in_plain_text_and_is_owner_only(own_sandbox
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
+@pytest.mark.slow
 @pytest.mark.redis
 def test_redis_values_hold_no_secret_in_plain_text(own_sandbox, tmp_path: Path, redis_server: RedisServer):
     prefix = f"sec-{uuid.uuid4().hex[:8]}:"

@@ -70,6 +70,7 @@ def _open_and_write(path: str, start_at: float, index: int) -> str:
         return f"{type(exc).__name__}: {exc}"
 
 
+@pytest.mark.slow
 def test_many_workers_opening_a_fresh_sqlite_file_at_once_all_start(tmp_path: Path) -> None:
     """gunicorn boots its workers together; each creates the schema of the same new file."""
     import multiprocessing

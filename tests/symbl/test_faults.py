@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api.test_submit_and_wait import TRANSCRIPT
+
+pytestmark = pytest.mark.slow
 
 
 def test_token_expiry_mid_flow_costs_one_refresh(api, sandbox):

@@ -56,6 +56,7 @@ def test_phrases_are_normalised_and_allowed_punctuation_passes() -> None:
         "name": "X", "vocabulary": ["Dr. Smith's", "follow-up"]}
 
 
+@pytest.mark.slow
 def test_duplicate_names_and_size() -> None:
     assert duplicate_names([tracker("A", "a"), tracker("a", "a"), tracker("A", "b")]) == [
         {"field": "trackers[2].name", "message": "the name 'A' is given twice"}]
