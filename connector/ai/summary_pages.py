@@ -18,6 +18,8 @@ from connector.symbl.credentials import Credential
 EXPIRES_SECONDS = 2592000  # Symbl's default: 30 days
 KEEP_SECONDS = EXPIRES_SECONDS - 86400  # hand out a link for a day less than it lives
 CREATE_LEASE_SECONDS = 30.0
+WAIT_STEP_SECONDS = 0.1
+"""How often a caller re-reads the page another process is creating."""
 NAME = "verbose-text-summary"
 
 
@@ -59,4 +61,4 @@ class SummaryPages:
                     lease.release()
             if self._clock() >= deadline:
                 raise SummaryPageNotReady()
-            self._sleep(0.1)
+            self._sleep(WAIT_STEP_SECONDS)

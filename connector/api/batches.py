@@ -35,6 +35,8 @@ bp = APIBlueprint(
 MAX_ITEMS = 10_000
 BODY_FACTOR = 20  # a batch body may be this many times CONNECTOR_MAX_BODY_BYTES
 INSIGHT_THREADS = 8
+READ_MIN_SECONDS = 30.0
+"""Reading one item's insights gets at least this long (or SYMBL_READ_TIMEOUT_SECONDS if longer)."""
 
 
 def _scalar(annotation: Any) -> bool:
@@ -243,7 +245,7 @@ def batch_insights(path: BatchPath) -> Response:
         sub = item.sub
         flat = the.insights.flat(
             caller.credential, conversation_id=sub.conversation_id, job_id=sub.job_id, status="completed",
-            include=sub.options.get("include"), deadline=time.monotonic() + max(the.settings.symbl_read_timeout, 30.0),
+            include=sub.options.get("include"), deadline=time.monotonic() + max(the.settings.symbl_read_timeout, READ_MIN_SECONDS),
             name=sub.name, language=sub.options.get("language") or "", base_url=base, options=sub.options,
         )
         return {**flat.model_dump(mode="json"), "key": item.key, "item": item.index}

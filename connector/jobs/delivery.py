@@ -36,6 +36,7 @@ FIRST_RETRY_SECONDS = 10.0
 MAX_RETRY_SECONDS = 3600.0
 TIMEOUT = (5.0, 15.0)
 POLL_SECONDS = 0.5
+STOP_JOIN_SECONDS = 2.0
 
 
 def retry_delay(attempts: int, first: float = FIRST_RETRY_SECONDS) -> float:
@@ -80,7 +81,7 @@ class OutboxSender:
         self._stop.set()
         self._wake.set()
         if self._thread:
-            self._thread.join(timeout=2)
+            self._thread.join(timeout=STOP_JOIN_SECONDS)
 
     def _run(self) -> None:
         while not self._stop.is_set():

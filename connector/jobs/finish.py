@@ -24,6 +24,8 @@ from connector.store.base import OutboxEvent, Store, StoreUnavailable, Submissio
 from connector.symbl.credentials import CredentialBook
 
 SLOT_FREED = "slot-freed"
+INSIGHTS_SECONDS = 60.0
+"""How long reading a finished job's insights for its callback may take."""
 
 
 def failure_error() -> dict[str, Any]:
@@ -108,7 +110,7 @@ class Finisher:
             job_id=sub.job_id,
             status="completed",
             include=sub.options.get("include"),
-            deadline=time.monotonic() + 60,
+            deadline=time.monotonic() + INSIGHTS_SECONDS,
             name=sub.name,
             language=sub.options.get("language") or "",
             base_url=sub.options.get("base_url") or self._default_base_url,

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 IDEMPOTENCY_TTL = 24 * 3600.0
 IDEMPOTENCY_WAIT = 60.0
+IDEMPOTENCY_STEP = 0.05
+"""How often a repeat request re-reads the first request's outcome."""
 UPLOAD_SLOT_WAIT = 5.0
 """Seconds a file upload waits for a concurrency slot before 503 symbl_busy (uploads cannot be queued)."""
 FAST_PATH_SECONDS = 10.0
@@ -170,7 +172,7 @@ class Submitter:
                     return sub
             if self._clock() > give_up:
                 raise IdempotencyInProgress()
-            self._sleep(0.05)
+            self._sleep(IDEMPOTENCY_STEP)
 
     def _submit(
         self,

@@ -42,6 +42,7 @@ WEBHOOK_SEEN_TTL = 600.0
 KNOWN_STATUSES = frozenset({"scheduled", "in_progress", "completed", "failed"})
 STATUS_CALL_SECONDS = 30.0
 """The deadline of one job status call."""
+STOP_JOIN_SECONDS = 2.0
 OBSERVED_TTL = 3600.0
 """How long a terminal status seen on Symbl is remembered while its job is being finished."""
 
@@ -110,7 +111,7 @@ class JobWatcher:
         if self._stop_listening:
             self._stop_listening()
         for thread in self._threads:
-            thread.join(timeout=2)
+            thread.join(timeout=STOP_JOIN_SECONDS)
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)

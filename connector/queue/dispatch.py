@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 ROUND_SECONDS = 0.5
 QUEUE_SCAN = 5000
+STOP_JOIN_SECONDS = 5.0
 CLAIM_TTL = 60.0
 BACKOFF_SECONDS = 1.0
 SEND_DEADLINE = 10.0
@@ -91,7 +92,7 @@ class Dispatcher:
         if self._stop_listening:
             self._stop_listening()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=STOP_JOIN_SECONDS)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def wake(self) -> None:

@@ -25,6 +25,8 @@ LOCK_TTL = 10.0
 LOCK_WAIT = 15.0
 LOCK_STEP = 0.003
 RESERVATION_TTL = 60.0
+RESERVE_STEP = 0.1
+"""How often an upload waiting for a slot tries again."""
 
 
 class Slots:
@@ -88,7 +90,7 @@ class Slots:
                 return taken[0]
             if time.monotonic() >= give_up:
                 return None
-            self._sleep(0.1)
+            self._sleep(RESERVE_STEP)
 
     def release(self, credential_id: str, *rids: str) -> None:
         """Give reservations back (after the submission was recorded, or the submit failed)."""
