@@ -16,17 +16,21 @@ from pydantic import ValidationError
 from connector.api import batches, conversations, hooks, jobs, ops, symbl_webhook, trackers
 from connector.api.auth import authenticate, key_hash, key_id_of
 from connector.api.errors import error_response, invalid_request
+from connector.api.ids import PATH_MODELS, not_found
 from connector.app import facade
 from connector.logs import request_id
 from connector.metrics import LATENCY, REQUESTS
 
 AUTHENTICATED: tuple[APIBlueprint, ...] = (conversations.bp, jobs.bp, hooks.bp, trackers.bp, batches.bp, ops.v1)
+UNMATCHED = "<unmatched>"  # the one metrics label of every path that matches no route (never the raw path)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 def validation_error(exc: ValidationError) -> Response:
-    """flask-openapi3's hook for invalid path/query/body: our 400 invalid_request."""
-    return error_response(invalid_request(exc))
+    """flask-openapi3's hook for invalid path/query/body: our 400 invalid_request, except a
+    malformed path ID, which answers its kind's not-found 404 (the same body as an unknown ID)."""
+    kind = PATH_MODELS.get(exc.title)
+    return error_response(not_found(kind) if kind else invalid_request(exc))
 
 
 def _require_key() -> None:
@@ -64,7 +68,7 @@ def register(app: OpenAPI) -> None:
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         if not request.path.startswith("/docs"):
             response.headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        endpoint = request.url_rule.rule if request.url_rule else UNMATCHED
         REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
         if "started" in g:
             LATENCY.labels(endpoint).observe(time.perf_counter() - g.started)
