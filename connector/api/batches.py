@@ -4,8 +4,6 @@ submits (connector/queue)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +19,7 @@ from connector.api.errors import ApiError, ErrorResponse, from_symbl
 from connector.api.ids import BATCH_ID, not_found
 from connector.app import facade
 from connector.insights.contract import FlatInsights
+from connector.insights.csv_safe import write_rows
 from connector.insights.service import links_for
 from connector.queue.batches import Batch, Batches, Item, item_request
 from connector.symbl.errors import SymblError
@@ -268,13 +267,5 @@ def batch_insights(path: BatchPath) -> Response:
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
-    """Rows of flat insights as CSV (booleans as true/false)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([
-            ("true" if row.get(c) else "false") if isinstance(row.get(c), bool) else row.get(c, "")
-            for c in CSV_COLUMNS
-        ])
-    return out.getvalue()
+    """Rows of flat insights as CSV (booleans as true/false; formula-like cells neutralised)."""
+    return write_rows([CSV_COLUMNS, *([row.get(c, "") for c in CSV_COLUMNS] for row in rows)])

@@ -17,6 +17,8 @@ from connector.api import batches, conversations, hooks, jobs, ops, symbl_webhoo
 from connector.api.auth import authenticate, key_hash, key_id_of
 from connector.api.errors import error_response, invalid_request
 from connector.api.ids import PATH_MODELS, not_found
+from connector.api.batches import BODY_FACTOR
+from connector.api.inputs import SafeJSONProvider, drain, too_large
 from connector.app import facade
 from connector.logs import request_id
 from connector.metrics import LATENCY, REQUESTS
@@ -53,12 +55,30 @@ def _storage_uri(store_url: str) -> str:
 
 
 def register(app: OpenAPI) -> None:
+    safe = SafeJSONProvider(app)
+    vars(safe).update(vars(app.json))  # keep the settings made on the app's provider (sort_keys ...)
+    app.json = safe
     @app.before_request
     def _start() -> None:
         given = request.headers.get("X-Request-Id", "")
         g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         g.request_token = request_id.set(g.request_id)
         g.started = time.perf_counter()
+
+    @app.before_request
+    def _bounded_json() -> None:
+        """A JSON body longer than any endpoint takes is refused before anything parses it."""
+        limit = app.extensions["connector"].settings.max_body_bytes * BODY_FACTOR
+        mimetype = request.mimetype or ""
+        if (mimetype == "application/json" or mimetype.endswith("+json")) and (request.content_length or 0) > limit:
+            raise too_large(limit)
+
+    @app.after_request
+    def _drain(response: Response) -> Response:
+        """Read what the client is still sending before an error goes out (see inputs.drain)."""
+        if response.status_code >= 400 and not drain(request):
+            response.headers["Connection"] = "close"
+        return response
 
     @app.after_request
     def _finish(response: Response) -> Response:

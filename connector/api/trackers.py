@@ -9,7 +9,6 @@ reaches the caller as a 429."""
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -19,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, TypeAdapter, Valid
 from connector.api.auth import Caller, current_caller, key_hash
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
 from connector.api.ids import TRACKER_ID, not_found
-from connector.api.inputs import too_large
+from connector.api.inputs import loads, too_large
 from connector.app import facade
 from connector.jobs.options import ConversationInput, TrackerSpec
 from connector.symbl.errors import SymblError, SymblNotFound
@@ -144,10 +143,7 @@ def read_body() -> Any:
     raw = request.stream.read(limit + 1)
     if len(raw) > limit:
         raise too_large(limit)
-    try:
-        return json.loads(raw or b"null")
-    except ValueError:
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
+    return loads(raw or b"null")
 
 
 def _field(loc: tuple[Any, ...], prefix: str) -> str:
