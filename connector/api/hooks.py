@@ -31,7 +31,7 @@ def checked_url(url: str, field: str) -> str:
         raise ApiError(400, "callback_url_not_allowed", str(exc), [{"field": field, "message": str(exc)}]) from None
 
 
-@bp.post("/hooks", summary="Subscribe to conversation events", responses={201: HookCreated})
+@bp.post("/hooks", summary="Subscribe to conversation events", responses={201: HookCreated, 413: ErrorResponse})
 def create_hook(body: HookCreate) -> Response:
     """Deliver every conversation of your key that completes (or fails) to `target_url`."""
     the = facade()

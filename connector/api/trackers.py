@@ -1,7 +1,9 @@
 """Saved trackers: list, get, create (one or many), update, delete, and a declarative sync.
 
-Bodies are read here (bounded by CONNECTOR_MAX_BODY_BYTES) and validated by
-`trackers/validation.py`, so every bad tracker answers 400 `invalid_tracker` with field details.
+Each API key sees and changes only its own trackers; admin keys (CONNECTOR_ADMIN_KEYS) the
+account-wide ones (`trackers/tenancy.py`). Bodies are read here (bounded by
+CONNECTOR_MAX_BODY_BYTES) and validated by `trackers/validation.py`, so every bad tracker answers
+400 `invalid_tracker` with field details.
 Symbl's 409 and 413 become `tracker_exists` and `payload_too_large`; every Symbl management
 call is serialised per account by `trackers/service.py`, so Symbl's one-call limit never
 reaches the caller as a 429."""
@@ -174,7 +176,7 @@ def symbl_error(exc: SymblError, name: str | None = None) -> ApiError:
     if exc.status == 409:
         which = f"named {name!r} " if name else "with this name "
         return ApiError(409, "tracker_exists",
-                        f"A tracker {which}already exists in the Symbl account (names are case-sensitive); "
+                        f"You already have a tracker {which}(names are case-sensitive); "
                         "choose another name, or update it with PUT /v1/trackers/{id} or PUT /v1/trackers.")
     if exc.status == 413:
         return ApiError(413, "payload_too_large",
