@@ -93,10 +93,13 @@ def drain(request: Request) -> bool:
     (or the client went away), in which case the connection should be closed."""
     if request.content_length is not None and request.content_length > DRAIN_LIMIT_BYTES:
         return False
+    # A chunked body: read the server's own input (it ends where the body ends), since werkzeug's
+    # stream may be the one that refused it for its size.
+    stream = request.environ["wsgi.input"] if request.environ.get("wsgi.input_terminated") else request.stream
     left = DRAIN_LIMIT_BYTES
     try:
         while left > 0:
-            chunk = request.stream.read(min(CHUNK, left))
+            chunk = stream.read(min(CHUNK, left))
             if not chunk:
                 return True
             left -= len(chunk)

@@ -3,6 +3,7 @@ security headers and the validation-error answer."""
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import time
@@ -67,11 +68,24 @@ def register(app: OpenAPI) -> None:
 
     @app.before_request
     def _bounded_json() -> None:
-        """A JSON body longer than any endpoint takes is refused before anything parses it."""
-        limit = app.extensions["connector"].settings.max_body_bytes * BODY_FACTOR
+        """A JSON body longer than its endpoint takes is refused before anything parses it (a
+        batch may be BODY_FACTOR times CONNECTOR_MAX_BODY_BYTES); a chunked one when it gets there."""
         mimetype = request.mimetype or ""
-        if (mimetype == "application/json" or mimetype.endswith("+json")) and (request.content_length or 0) > limit:
+        if not (mimetype == "application/json" or mimetype.endswith("+json")):
+            return
+        limit = app.extensions["connector"].settings.max_body_bytes
+        if request.endpoint == "batches.create_batch":
+            limit *= BODY_FACTOR
+        if (request.content_length or 0) > limit:
             raise too_large(limit)
+        if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+            # Chunked: read it now, at most limit + 1 bytes (werkzeug's capped stream stops there
+            # quietly), and hand the views the bytes read.
+            request.max_content_length = limit + 1
+            data = request.stream.read()
+            if len(data) > limit:
+                raise too_large(limit)
+            request.__dict__["stream"] = io.BytesIO(data)
 
     @app.after_request
     def _drain(response: Response) -> Response:

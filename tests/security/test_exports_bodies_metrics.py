@@ -116,6 +116,20 @@ def test_a_body_over_the_limit_gets_a_readable_413(a: Api) -> None:
         urllib.request.urlopen(request, timeout=60)
     assert caught.value.code == 413
     assert json.loads(caught.value.read())["error"]["code"] == "payload_too_large"
+
+    def chunks():  # no Content-Length: the limit is found while reading (and the rest drained)
+        yield b'{"target_url": "https://example.com/hook", "event": "' + b"a" * (1024 * 1024)
+        for _ in range(9):
+            yield b"a" * (1024 * 1024)
+        yield b'"}'
+
+    chunked = requests.post(f"{a.url}/v1/hooks", data=chunks(), timeout=60,
+                            headers={**a.headers(), "Content-Type": "application/json"})
+    assert chunked.status_code == 413, chunked.text
+    assert chunked.json()["error"]["code"] == "payload_too_large"
+    small = requests.put(f"{a.url}/v1/trackers", data=iter([b'{"trackers": [], ', b'"dry_run": true}']), timeout=30,
+                         headers={**a.headers(), "Content-Type": "application/json"})
+    assert small.status_code == 200, small.text  # a chunked body within the limit is read as usual
     assert a.get("/v1/conversations").status_code == 200  # the server is fine
 
 
