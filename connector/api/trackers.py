@@ -26,7 +26,7 @@ from connector.jobs.options import ConversationInput, TrackerSpec
 from connector.symbl.errors import SymblError, SymblNotFound
 from connector.trackers.lock import ManagementBusy
 from connector.trackers.service import SyncResult, TrackerService, UnknownTrackers
-from connector.trackers.tenancy import Tenant
+from connector.trackers.tenancy import Tenant, reserved
 from connector.trackers.validation import MAX_TRACKERS, TrackerIn, TrackerTooLarge, duplicate_names
 
 bp = APIBlueprint(
@@ -137,6 +137,16 @@ def tenant() -> Tenant:
     return Tenant(None if is_admin() else current_caller().key_id)
 
 
+def check_names(who: Tenant, trackers: list[TrackerIn], prefix: str = "") -> None:
+    """An admin key may not use a name in a key's namespace (``key_<12 hex>/...``): 400 invalid_tracker."""
+    if who.key_id is None:
+        problems = [{"field": f"{prefix}[{i}].name" if prefix else "name",
+                     "message": "names starting with key_<12 hex digits>/ are reserved for the keys' own trackers"}
+                    for i, t in enumerate(trackers) if reserved(t.name)]
+        if problems:
+            raise invalid_tracker(problems)
+
+
 def read_body() -> Any:
     """The JSON body, bounded by CONNECTOR_MAX_BODY_BYTES."""
     limit = facade().settings.max_body_bytes
@@ -244,7 +254,9 @@ def create_trackers() -> Response:
         trackers = [validated(_ONE, data)]
     else:
         raise ApiError(400, "invalid_json", 'Send a tracker {"name", "vocabulary"} or a list of them.')
-    created = _run(lambda: service().create(current_caller().credential, tenant(), trackers),
+    who = tenant()
+    check_names(who, trackers, "trackers" if many else "")
+    created = _run(lambda: service().create(current_caller().credential, who, trackers),
                    trackers[0].name if len(trackers) == 1 else None)
     response = jsonify({"trackers": [_out(t) for t in created]} if many else _out(created[0]))
     response.status_code = 201
@@ -261,8 +273,9 @@ def update_tracker(path: TrackerPath) -> Response:
         raise ApiError(400, "invalid_json", 'Send the tracker as {"name", "vocabulary"}.')
     data = {k: v for k, v in data.items() if not (k == "id" and v == path.tracker_id)}
     tracker = validated(_ONE, data)
-    updated = _run(lambda: service().update(current_caller().credential, tenant(), path.tracker_id, tracker),
-                   tracker.name)
+    who = tenant()
+    check_names(who, [tracker])
+    updated = _run(lambda: service().update(current_caller().credential, who, path.tracker_id, tracker), tracker.name)
     return jsonify(_out(updated))
 
 
@@ -283,7 +296,9 @@ def sync_trackers() -> Response:
     wanted: SyncRequest = validated(_SYNC, data)
     if problems := duplicate_names(wanted.trackers):
         raise invalid_tracker(problems)
-    result: SyncResult = _run(lambda: service().sync(current_caller().credential, tenant(), wanted.trackers,
+    who = tenant()
+    check_names(who, wanted.trackers, "trackers")
+    result: SyncResult = _run(lambda: service().sync(current_caller().credential, who, wanted.trackers,
                                                      delete_missing=wanted.delete_missing, dry_run=wanted.dry_run))
 
     def items(trackers: list[dict[str, Any]]) -> list[dict[str, Any]]:

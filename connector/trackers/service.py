@@ -7,17 +7,18 @@ layer translates them. A management call is retried by the client on 429/5xx lik
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from connector.store.base import Store
+from connector.store.base import Store, StoreUnavailable
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
-from connector.symbl.errors import SymblNotFound
-from connector.trackers.lock import ManagementLock
+from connector.symbl.errors import SymblError, SymblNotFound
+from connector.trackers.lock import ManagementBusy, ManagementLock
 from connector.trackers.sync import SyncPlan, plan
 from connector.trackers.tenancy import Tenant, TrackerOwners
 from connector.trackers.validation import TrackerIn, check_size
@@ -106,8 +107,14 @@ class TrackerService:
         finally:
             self._forget(credential)
         if tenant.key_id is not None:
-            for tracker in created:
-                self._owners.claim(credential.app_id, str(tracker.get("id")), tenant.key_id)
+            try:
+                for tracker in created:
+                    self._owners.claim(credential.app_id, str(tracker.get("id")), tenant.key_id)
+            except StoreUnavailable:  # unowned, they would be nobody's: take them back, then fail
+                for tracker in created:
+                    with contextlib.suppress(SymblError, ManagementBusy):
+                        self._call(credential, lambda d, t=tracker: self._client.delete_tracker(credential, str(t["id"]), d))
+                raise
         return [tenant.shown(t) for t in created]
 
     def update(self, credential: Credential, tenant: Tenant, tracker_id: str, tracker: TrackerIn) -> dict[str, Any]:

@@ -22,6 +22,11 @@ OWNERSHIP_TTL = 100 * 365 * 24 * 3600.0  # the store's values expire; an ownersh
 _NAMESPACED = re.compile(r"^key_[0-9a-f]{12}/")
 
 
+def reserved(name: str) -> bool:
+    """True for a name in a key's namespace (an admin key may not create or rename to one)."""
+    return bool(_NAMESPACED.match(name))
+
+
 @dataclass(frozen=True)
 class Tenant:
     """One key's trackers (``key_id``), or the account-wide ones (``key_id`` None: an admin key)."""
@@ -66,5 +71,5 @@ class TrackerOwners:
         """True when ``tracker`` (a Symbl tracker) is one ``tenant`` may see and change."""
         owner = self.owner(app_id, str(tracker.get("id")))
         if tenant.key_id is None:
-            return owner is None and not _NAMESPACED.match(str(tracker.get("name", "")))
+            return owner is None and not reserved(str(tracker.get("name", "")))
         return owner == tenant.key_id and str(tracker.get("name", "")).startswith(tenant.prefix)

@@ -112,6 +112,8 @@ def test_account_wide_trackers_belong_to_admin_keys(facade: Facade, a: Api, b: A
     assert "Escalation" in names(admin)
     assert [t["id"] for t in call(admin, "GET").json()["trackers"]] == [account_wide["id"]]
     assert call(admin, "GET", f"/{own['id']}").status_code == 404  # a key's tracker is its key's alone
+    spoof = call(admin, "POST", json={"name": f"{a.get('/v1/me').json()['key_id']}/Escalation", "vocabulary": ["x"]})
+    assert spoof.status_code == 400 and spoof.json()["error"]["code"] == "invalid_tracker", spoof.text
     for api in (a, b):
         assert account_wide["id"] not in [t["id"] for t in call(api, "GET").json()["trackers"]]
         assert call(api, "DELETE", f"/{account_wide['id']}").status_code == 404
