@@ -6,7 +6,10 @@ Replayed over real HTTP against `connector serve` (gunicorn + gevent, 2 workers)
 
 from __future__ import annotations
 
+import json
+
 import pytest
+import requests
 
 from tests.facade.conftest import Api
 from tests.security.conftest import TRANSCRIPT, completed
@@ -83,3 +86,44 @@ def test_other_path_ids_are_checked_first(a: Api) -> None:
         response = a.session.request(method, f"{a.url}{path}", headers=a.headers(), timeout=30)
         assert response.status_code == 404, (path, response.text)
         assert response.json()["error"]["code"] == code, (path, response.text)
+
+
+def test_an_append_counts_only_for_the_conversation_asked_for(sandbox, tmp_path) -> None:
+    """A Symbl answer naming another conversation (here: a proxy in front of the sandbox rewrites
+    it to A's) is refused; before, B's append was recorded under A's conversation and took it over."""
+    from flask import Flask, Response, request
+
+    from connector.app import create_app, describe
+    from connector.config import Settings
+    from tests.security.conftest import KEY_A, KEY_B
+    from tests.servers import serve
+
+    rewrite: dict[str, str] = {}
+    proxy = Flask("symbl-proxy")
+
+    @proxy.route("/<path:path>", methods=["GET", "POST", "PUT", "DELETE"])
+    def forward(path: str) -> Response:
+        upstream = requests.request(request.method, f"{sandbox.url}/{path}", params=request.args, data=request.get_data(),
+                                    headers={k: v for k, v in request.headers if k.lower() != "host"}, timeout=30)
+        body = upstream.content
+        if request.method == "PUT" and path.startswith("v1/process/") and "to" in rewrite:
+            body = json.dumps({**upstream.json(), "conversationId": rewrite["to"]}).encode()
+        return Response(body, status=upstream.status_code, content_type=upstream.headers.get("Content-Type"))
+
+    with serve(proxy) as proxy_url:
+        app = create_app(Settings(SYMBL_BASE_URL=proxy_url, CONNECTOR_API_KEYS=f"{KEY_A},{KEY_B}",  # type: ignore[call-arg]
+                                  CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db", CONNECTOR_LOG_LEVEL="WARNING"))
+        try:
+            with serve(app) as url:
+                a, b = Api(url, KEY_A), Api(url, KEY_B)
+                victim = completed(a)["conversation_id"]
+                own = completed(b, {"transcript": "Bob: my own call.", "wait": 30})["conversation_id"]
+                rewrite["to"] = victim
+                appended = b.append(own, {"transcript": "Mallory: mine now.", "wait": 10})
+                assert appended.status_code == 404, appended.text
+                assert appended.json()["error"]["code"] == "conversation_not_found"
+                assert b.insights(victim).status_code == 404
+                mine = a.insights(victim)
+                assert mine.status_code == 200 and mine.json()["name"] == "A's secret deal", mine.text
+        finally:
+            describe(app).close()
