@@ -16,9 +16,9 @@ from pydantic import ValidationError
 
 from connector.api import batches, conversations, hooks, jobs, ops, symbl_webhook, trackers
 from connector.api.auth import authenticate, key_hash, key_id_of
+from connector.api.batches import BODY_FACTOR
 from connector.api.errors import error_response, invalid_request
 from connector.api.ids import PATH_MODELS, not_found
-from connector.api.batches import BODY_FACTOR
 from connector.api.inputs import SafeJSONProvider, drain, too_large
 from connector.app import facade
 from connector.logs import request_id
@@ -59,6 +59,7 @@ def register(app: OpenAPI) -> None:
     safe = SafeJSONProvider(app)
     vars(safe).update(vars(app.json))  # keep the settings made on the app's provider (sort_keys ...)
     app.json = safe
+
     @app.before_request
     def _start() -> None:
         given = request.headers.get("X-Request-Id", "")

@@ -69,7 +69,7 @@ class TrackerOwners:
 
     def belongs(self, tenant: Tenant, app_id: str, tracker: dict[str, Any]) -> bool:
         """True when ``tracker`` (a Symbl tracker) is one ``tenant`` may see and change."""
-        owner = self.owner(app_id, str(tracker.get("id")))
-        if tenant.key_id is None:
-            return owner is None and not reserved(str(tracker.get("name", "")))
-        return owner == tenant.key_id and str(tracker.get("name", "")).startswith(tenant.prefix)
+        name = str(tracker.get("name", ""))
+        if reserved(name) != (tenant.key_id is not None) or not name.startswith(tenant.prefix):
+            return False  # the name rules it out: no store read
+        return self.owner(app_id, str(tracker.get("id"))) == tenant.key_id
