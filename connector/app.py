@@ -60,6 +60,7 @@ class Facade:
     default_credential: Credential
     key_hashes: list[str]
     trackers: TrackerService
+    admin_hashes: list[str] = field(default_factory=list)
     credentials: dict[str, Credential] = field(default_factory=dict)
     _saved_at: dict[str, float] = field(default_factory=dict)
     dispatcher: Dispatcher | None = None
@@ -177,7 +178,8 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
         settings=settings, store=store, client=client, tracker=tracker, dispatcher=dispatcher,
         submitter=submitter,
         insights=insights, sender=sender, default_credential=default,
-        key_hashes=configured_hashes(settings.api_keys),
+        key_hashes=configured_hashes(settings.api_keys + settings.admin_keys),
+        admin_hashes=configured_hashes(settings.admin_keys),
         trackers=TrackerService(client, store, call_seconds=max(settings.symbl_read_timeout, 10.0)),
     )
     result.credentials[default.id] = default  # the server's own: from the environment, never stored

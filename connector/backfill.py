@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from connector.insights.csv_safe import write_rows
+
 DONE = ("completed", "failed", "cancelled")
 LOCAL_KEY = "connector-backfill-local"
 
@@ -106,11 +108,12 @@ def run(path: Path, client: Client, *, batch_size: int, options: dict[str, Any],
                 break
             time.sleep(poll)
     target = out or path.with_name(f"{path.stem}.insights.csv")
-    rows: list[str] = []
+    rows: list[list[str]] = []
     for n, batch_id in enumerate(batch_ids):
-        lines = client.csv(batch_id).splitlines(keepends=True)
-        rows.extend(lines if n == 0 else lines[1:])
-    target.write_text("".join(rows), encoding="utf-8")
+        parsed = list(csv.reader(io.StringIO(client.csv(batch_id), newline="")))
+        rows.extend(parsed if n == 0 else parsed[1:])
+    with open(target, "w", encoding="utf-8", newline="") as file:
+        file.write(write_rows(rows))  # formula-like cells neutralised here too, whatever the facade's version
     failed = counts.get("failed", 0) + counts.get("cancelled", 0)
     print(f"{counts.get('completed', 0)} completed, {failed} failed or cancelled; insights: {target}", file=sys.stderr)
     if failed:

@@ -4,10 +4,8 @@ submits (connector/queue)."""
 
 from __future__ import annotations
 
-import csv
 import types
 import typing
-import io
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from connector.api.auth import current_caller
 from connector.api.conversations import base_url
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
+from connector.api.ids import BATCH_ID, not_found
 from connector.app import facade
 from connector.insights.contract import FlatInsights
+from connector.insights.csv_safe import write_rows
 from connector.insights.service import links_for
 from connector.queue.batches import Batch, Batches, Item, item_request
 from connector.symbl.errors import SymblError
@@ -79,7 +79,7 @@ class BatchIn(_Strict):
 
 
 class BatchPath(_Strict):
-    batch_id: str = Field(min_length=1, max_length=100)
+    batch_id: str = Field(pattern=BATCH_ID)
 
 
 class BatchItemOut(_Strict):
@@ -157,7 +157,7 @@ def info(batch: Batch, with_items: bool = True) -> dict[str, Any]:
 def _load(batch_id: str) -> Batch:
     batch = batches().get(batch_id, current_caller().key_id)
     if batch is None:
-        raise ApiError(404, "batch_not_found", "No batch with this ID was created with your key.")
+        raise not_found("batch")
     return batch
 
 
@@ -191,13 +191,14 @@ def create_batch(body: BatchIn) -> Response:
         if not parsed.has_input:
             errors.append({"field": f"items[{n}]", "message": "one of transcript, messages or url is required"})
             continue
-        if parsed.tracker_names:
+        if parsed.tracker_names or parsed.enable_all_trackers:
             from connector.api.trackers import apply_saved_trackers
 
-            sig = json.dumps([parsed.tracker_names, [t.model_dump(mode="json") for t in parsed.trackers]])
+            sig = json.dumps([parsed.tracker_names, parsed.enable_all_trackers,
+                              [t.model_dump(mode="json") for t in parsed.trackers]])
             if sig not in resolved:
-                resolved[sig] = apply_saved_trackers(parsed, caller.credential).trackers
-            parsed = parsed.model_copy(update={"trackers": resolved[sig]})
+                resolved[sig] = apply_saved_trackers(parsed, caller).trackers
+            parsed = parsed.model_copy(update={"trackers": resolved[sig], "enable_all_trackers": False})
         items.append(Item(request=parsed, key=(raw.key or "").strip()))
     if errors:
         raise ApiError(400, "invalid_request", "Some items are invalid; nothing was submitted.", errors[:100])
@@ -223,7 +224,7 @@ def cancel_batch(path: BatchPath) -> Response:
     """Items still queued are cancelled (status cancelled, no callback); items at Symbl finish."""
     batch = batches().cancel(path.batch_id, current_caller().key_id)
     if batch is None:
-        raise ApiError(404, "batch_not_found", "No batch with this ID was created with your key.")
+        raise not_found("batch")
     return jsonify(info(batch))
 
 
@@ -282,10 +283,5 @@ def _cell(value: Any) -> Any:
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
-    """Rows of flat insights as CSV (booleans as true/false)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(row.get(c, "")) for c in CSV_COLUMNS])
-    return out.getvalue()
+    """Rows of flat insights as CSV (booleans as true/false, answers as JSON; formula-like cells neutralised)."""
+    return write_rows([CSV_COLUMNS, *([_cell(row.get(c, "")) for c in CSV_COLUMNS] for row in rows)])

@@ -10,6 +10,7 @@ from connector.api import openapi
 from connector.api.auth import current_caller
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
 from connector.api.fairness import fair_wait
+from connector.api.ids import not_found
 from connector.api.inputs import multipart_upload, parse_json, raw_upload
 from connector.api.models import (
     Accepted,
@@ -146,13 +147,13 @@ def submit(conversation_id: str | None) -> Response:
     if conversation_id is not None:
         owner = the.store.latest_submission(conversation_id)
         if owner is not None and owner.api_key_id != caller.key_id:
-            raise ApiError(404, "conversation_not_found", "No conversation with this ID was submitted with your key.")
+            raise not_found("conversation")
     if caller.own_credential:
         the.remember(caller.credential)
-    if parsed.tracker_names:
+    if parsed.tracker_names or parsed.enable_all_trackers:
         from connector.api.trackers import apply_saved_trackers
 
-        parsed = apply_saved_trackers(parsed, caller.credential)
+        parsed = apply_saved_trackers(parsed, caller)
     try:
         sub, _ = the.submitter.submit(
             parsed, api_key_id=caller.key_id, credential=caller.credential,
@@ -178,7 +179,7 @@ def submit(conversation_id: str | None) -> Response:
                        "retry after a few seconds, or submit a recording URL (which waits in the queue).",
                        headers={"Retry-After": "10"}) from None
     except SymblNotFound:
-        raise ApiError(404, "conversation_not_found", "Symbl does not know this conversation ID.") from None
+        raise not_found("conversation") from None
     except SymblError as exc:
         raise from_symbl(exc) from None
     return insights_answer(sub, deadline, parsed.include)
@@ -237,7 +238,7 @@ def get_insights(path: ConversationPath, query: InsightsQuery) -> Response:
     deadline = time.monotonic() + wait_seconds(query.wait)
     sub = the.store.latest_submission(path.conversation_id)
     if sub is not None and sub.api_key_id != caller.key_id:
-        raise ApiError(404, "conversation_not_found", "No conversation with this ID was submitted with your key.")
+        raise not_found("conversation")
     if sub is None:
         # Not submitted through the facade: read it from Symbl directly if it exists there.
         sub = Submission(job_id="", conversation_id=path.conversation_id, api_key_id=caller.key_id,
@@ -246,6 +247,6 @@ def get_insights(path: ConversationPath, query: InsightsQuery) -> Response:
             return insights_answer(sub, deadline, query.parts(), query.format)
         except ApiError as exc:
             if exc.status == 404:
-                raise ApiError(404, "conversation_not_found", "There is no conversation with this ID.") from None
+                raise not_found("conversation") from None
             raise
     return insights_answer(sub, deadline, query.parts(), query.format)

@@ -11,6 +11,7 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from connector.api.auth import current_caller
 from connector.api.errors import ApiError, ErrorResponse
+from connector.api.ids import not_found
 from connector.api.models import HookCreate, HookCreated, HookList, HookOut, HookPath, dump, iso
 from connector.app import facade
 from connector.jobs.urlguard import UrlNotAllowed, check_callback_url
@@ -30,7 +31,7 @@ def checked_url(url: str, field: str) -> str:
         raise ApiError(400, "callback_url_not_allowed", str(exc), [{"field": field, "message": str(exc)}]) from None
 
 
-@bp.post("/hooks", summary="Subscribe to conversation events", responses={201: HookCreated})
+@bp.post("/hooks", summary="Subscribe to conversation events", responses={201: HookCreated, 413: ErrorResponse})
 def create_hook(body: HookCreate) -> Response:
     """Deliver every conversation of your key that completes (or fails) to `target_url`."""
     the = facade()
@@ -56,5 +57,5 @@ def list_hooks() -> Response:
 @bp.delete("/hooks/<hook_id>", summary="Unsubscribe", responses={204: None, 404: ErrorResponse})
 def delete_hook(path: HookPath) -> Response:
     if not facade().store.delete_hook(current_caller().key_id, path.hook_id):
-        raise ApiError(404, "hook_not_found", "No subscription with this ID exists for your key.")
+        raise not_found("hook")
     return Response(status=204)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from connector.api.ids import CONVERSATION_ID, HOOK_ID, JOB_ID
 from connector.insights.contract import EXTRA_PARTS, INSIGHT_PARTS, FlatInsights, JobStatus, Links
 
 
@@ -16,11 +17,11 @@ class _Strict(BaseModel):
 
 # -- path and query parameters ---------------------------------------------------------------
 class JobPath(_Strict):
-    job_id: str = Field(min_length=1, max_length=100)
+    job_id: str = Field(pattern=JOB_ID)
 
 
 class ConversationPath(_Strict):
-    conversation_id: str = Field(min_length=1, max_length=100)
+    conversation_id: str = Field(pattern=CONVERSATION_ID)
 
 
 class WebhookPath(_Strict):
@@ -28,7 +29,7 @@ class WebhookPath(_Strict):
 
 
 class HookPath(_Strict):
-    hook_id: str = Field(min_length=1, max_length=100)
+    hook_id: str = Field(pattern=HOOK_ID)
 
 
 class WaitQuery(_Strict):

@@ -1,29 +1,32 @@
 """Saved trackers: list, get, create (one or many), update, delete, and a declarative sync.
 
-Bodies are read here (bounded by CONNECTOR_MAX_BODY_BYTES) and validated by
-`trackers/validation.py`, so every bad tracker answers 400 `invalid_tracker` with field details.
+Each API key sees and changes only its own trackers; admin keys (CONNECTOR_ADMIN_KEYS) the
+account-wide ones (`trackers/tenancy.py`). Bodies are read here (bounded by
+CONNECTOR_MAX_BODY_BYTES) and validated by `trackers/validation.py`, so every bad tracker answers
+400 `invalid_tracker` with field details.
 Symbl's 409 and 413 become `tracker_exists` and `payload_too_large`; every Symbl management
 call is serialised per account by `trackers/service.py`, so Symbl's one-call limit never
 reaches the caller as a 429."""
 
 from __future__ import annotations
 
-import json
+import hmac
 from typing import Any
 
 from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, RootModel, TypeAdapter, ValidationError
 
-from connector.api.auth import current_caller
+from connector.api.auth import Caller, current_caller, key_hash
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
-from connector.api.inputs import too_large
+from connector.api.ids import TRACKER_ID, not_found
+from connector.api.inputs import loads, too_large
 from connector.app import facade
 from connector.jobs.options import ConversationInput, TrackerSpec
-from connector.symbl.credentials import Credential
 from connector.symbl.errors import SymblError, SymblNotFound
 from connector.trackers.lock import ManagementBusy
 from connector.trackers.service import SyncResult, TrackerService, UnknownTrackers
+from connector.trackers.tenancy import Tenant, reserved
 from connector.trackers.validation import MAX_TRACKERS, TrackerIn, TrackerTooLarge, duplicate_names
 
 bp = APIBlueprint(
@@ -39,7 +42,7 @@ class _Strict(BaseModel):
 
 
 class TrackerPath(_Strict):
-    tracker_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    tracker_id: str = Field(pattern=TRACKER_ID)
 
 
 class TrackerQuery(_Strict):
@@ -120,6 +123,30 @@ def service() -> TrackerService:
     return facade().trackers
 
 
+def is_admin() -> bool:
+    """True when the caller's key is one of CONNECTOR_ADMIN_KEYS (compared as hashes, in constant time)."""
+    presented = key_hash(request.headers.get("Authorization", "").partition(" ")[2].strip())
+    matched = False
+    for candidate in facade().admin_hashes:
+        matched |= hmac.compare_digest(presented, candidate)
+    return matched
+
+
+def tenant() -> Tenant:
+    """Whose trackers this call acts on: the caller's key's own, or the account-wide ones for an admin key."""
+    return Tenant(None if is_admin() else current_caller().key_id)
+
+
+def check_names(who: Tenant, trackers: list[TrackerIn], prefix: str = "") -> None:
+    """An admin key may not use a name in a key's namespace (``key_<12 hex>/...``): 400 invalid_tracker."""
+    if who.key_id is None:
+        problems = [{"field": f"{prefix}[{i}].name" if prefix else "name",
+                     "message": "names starting with key_<12 hex digits>/ are reserved for the keys' own trackers"}
+                    for i, t in enumerate(trackers) if reserved(t.name)]
+        if problems:
+            raise invalid_tracker(problems)
+
+
 def read_body() -> Any:
     """The JSON body, bounded by CONNECTOR_MAX_BODY_BYTES."""
     limit = facade().settings.max_body_bytes
@@ -128,10 +155,7 @@ def read_body() -> Any:
     raw = request.stream.read(limit + 1)
     if len(raw) > limit:
         raise too_large(limit)
-    try:
-        return json.loads(raw or b"null")
-    except ValueError:
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
+    return loads(raw or b"null")
 
 
 def _field(loc: tuple[Any, ...], prefix: str) -> str:
@@ -162,14 +186,14 @@ def symbl_error(exc: SymblError, name: str | None = None) -> ApiError:
     if exc.status == 409:
         which = f"named {name!r} " if name else "with this name "
         return ApiError(409, "tracker_exists",
-                        f"A tracker {which}already exists in the Symbl account (names are case-sensitive); "
+                        f"You already have a tracker {which}(names are case-sensitive); "
                         "choose another name, or update it with PUT /v1/trackers/{id} or PUT /v1/trackers.")
     if exc.status == 413:
         return ApiError(413, "payload_too_large",
                         "Symbl refuses tracker bodies over 1 MB; use fewer or shorter phrases, or send the trackers "
                         "in several requests.")
     if isinstance(exc, SymblNotFound):
-        return ApiError(404, "tracker_not_found", "There is no saved tracker with this ID in the Symbl account.")
+        return not_found("tracker")
     return from_symbl(exc)
 
 
@@ -203,13 +227,13 @@ _SYNC = TypeAdapter(SyncRequest)
 @bp.get("/trackers", summary="List saved trackers", responses={200: TrackerList})
 def list_trackers(query: TrackerQuery) -> Response:
     """The Symbl account's saved trackers (`?name=` finds one by its exact name)."""
-    trackers = _run(lambda: service().list(current_caller().credential, query.name))
+    trackers = _run(lambda: service().list(current_caller().credential, tenant(), query.name))
     return jsonify({"trackers": [_out(t) for t in trackers]})
 
 
 @bp.get("/trackers/<tracker_id>", summary="Get a saved tracker", responses={200: TrackerOut, 404: ErrorResponse})
 def get_tracker(path: TrackerPath) -> Response:
-    return jsonify(_out(_run(lambda: service().get(current_caller().credential, path.tracker_id))))
+    return jsonify(_out(_run(lambda: service().get(current_caller().credential, tenant(), path.tracker_id))))
 
 
 @bp.post("/trackers", summary="Create saved trackers", responses={201: TrackersCreated, 409: ErrorResponse},
@@ -230,7 +254,9 @@ def create_trackers() -> Response:
         trackers = [validated(_ONE, data)]
     else:
         raise ApiError(400, "invalid_json", 'Send a tracker {"name", "vocabulary"} or a list of them.')
-    created = _run(lambda: service().create(current_caller().credential, trackers),
+    who = tenant()
+    check_names(who, trackers, "trackers" if many else "")
+    created = _run(lambda: service().create(current_caller().credential, who, trackers),
                    trackers[0].name if len(trackers) == 1 else None)
     response = jsonify({"trackers": [_out(t) for t in created]} if many else _out(created[0]))
     response.status_code = 201
@@ -247,13 +273,15 @@ def update_tracker(path: TrackerPath) -> Response:
         raise ApiError(400, "invalid_json", 'Send the tracker as {"name", "vocabulary"}.')
     data = {k: v for k, v in data.items() if not (k == "id" and v == path.tracker_id)}
     tracker = validated(_ONE, data)
-    updated = _run(lambda: service().update(current_caller().credential, path.tracker_id, tracker), tracker.name)
+    who = tenant()
+    check_names(who, [tracker])
+    updated = _run(lambda: service().update(current_caller().credential, who, path.tracker_id, tracker), tracker.name)
     return jsonify(_out(updated))
 
 
 @bp.delete("/trackers/<tracker_id>", summary="Delete a saved tracker", responses={200: TrackerDeleted, 404: ErrorResponse})
 def delete_tracker(path: TrackerPath) -> Response:
-    _run(lambda: service().delete(current_caller().credential, path.tracker_id))
+    _run(lambda: service().delete(current_caller().credential, tenant(), path.tracker_id))
     return jsonify({"id": path.tracker_id, "deleted": True})
 
 
@@ -268,7 +296,9 @@ def sync_trackers() -> Response:
     wanted: SyncRequest = validated(_SYNC, data)
     if problems := duplicate_names(wanted.trackers):
         raise invalid_tracker(problems)
-    result: SyncResult = _run(lambda: service().sync(current_caller().credential, wanted.trackers,
+    who = tenant()
+    check_names(who, wanted.trackers, "trackers")
+    result: SyncResult = _run(lambda: service().sync(current_caller().credential, who, wanted.trackers,
                                                      delete_missing=wanted.delete_missing, dry_run=wanted.dry_run))
 
     def items(trackers: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -283,13 +313,20 @@ def sync_trackers() -> Response:
     })
 
 
-def apply_saved_trackers(parsed: ConversationInput, credential: Credential) -> ConversationInput:
+def apply_saved_trackers(parsed: ConversationInput, caller: Caller) -> ConversationInput:
     """Resolve ``tracker_names`` into inline ``trackers`` (Symbl's submit takes trackers inline;
-    an inline tracker of the same name wins); 400 invalid_request naming any unknown tracker."""
-    if not parsed.tracker_names:
+    an inline tracker of the same name wins) among the caller's own saved trackers; 400
+    invalid_request naming any unknown tracker (another key's are unknown too).
+
+    ``enable_all_trackers`` means all of the caller's saved trackers, sent inline: Symbl's own
+    flag would match every tracker of the account, other keys' included."""
+    if not parsed.tracker_names and not parsed.enable_all_trackers:
         return parsed
+    who = tenant()
     try:
-        saved = _run(lambda: service().resolve(credential, parsed.tracker_names))
+        saved = _run(lambda: service().resolve(caller.credential, who, parsed.tracker_names))
+        if parsed.enable_all_trackers:
+            saved = [*saved, *_run(lambda: service().resolve(caller.credential, who, None))]
     except UnknownTrackers as exc:
         names = ", ".join(repr(n) for n in exc.names)
         raise ApiError(400, "invalid_request",
@@ -297,4 +334,5 @@ def apply_saved_trackers(parsed: ConversationInput, credential: Credential) -> C
                        [{"field": "tracker_names", "message": f"unknown tracker {n!r}"} for n in exc.names]) from None
     inline = {t.name for t in parsed.trackers}
     extra = [TrackerSpec(name=t["name"], vocabulary=t["vocabulary"]) for t in saved if t["name"] not in inline]
-    return parsed.model_copy(update={"trackers": [*parsed.trackers, *extra]})
+    extra = list({t.name: t for t in extra}.values())
+    return parsed.model_copy(update={"trackers": [*parsed.trackers, *extra], "enable_all_trackers": False})

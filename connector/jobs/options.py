@@ -89,7 +89,7 @@ class ConversationOptions(BaseModel):
     detect_entities: bool = Field(True, description="Detect people, organisations, dates ...")
     enable_summary: bool = Field(True, description="Ask Symbl for a summary.")
     trackers: list[TrackerSpec] = Field(default_factory=list, max_length=50, description="Inline trackers.")
-    enable_all_trackers: bool = Field(False, description="Also detect every tracker saved in the Symbl account.")
+    enable_all_trackers: bool = Field(False, description="Also detect every saved tracker of your key (sent inline).")
     tracker_names: list[str] = Field(
         default_factory=list, max_length=100,
         description="Apply these saved trackers (by exact name); the facade sends their phrases inline as trackers.",

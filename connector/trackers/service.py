@@ -1,22 +1,26 @@
 """Saved trackers over the Symbl client: every management call serialised per account, writes
-validated first, a declarative sync, and name lookups for submits (cached briefly).
+validated first, a declarative sync, and name lookups for submits (cached briefly). Every call
+acts for one `Tenant` (an API key, or the admin keys), and sees only its trackers (tenancy.py).
 
 Symbl errors pass through as `SymblError`s (409 duplicate name, 413 body, 404 unknown ID); the API
 layer translates them. A management call is retried by the client on 429/5xx like any other."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from connector.store.base import Store
+from connector.store.base import Store, StoreUnavailable
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
-from connector.trackers.lock import ManagementLock
+from connector.symbl.errors import SymblError, SymblNotFound
+from connector.trackers.lock import ManagementBusy, ManagementLock
 from connector.trackers.sync import SyncPlan, plan
+from connector.trackers.tenancy import Tenant, TrackerOwners
 from connector.trackers.validation import TrackerIn, check_size
 
 T = TypeVar("T")
@@ -46,6 +50,7 @@ class TrackerService:
     def __init__(self, client: SymblClient, store: Store, *, call_seconds: float = 30.0,
                  cache_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
         self._client = client
+        self._owners = TrackerOwners(store)
         self._lock = ManagementLock(store, ttl=call_seconds * 2)
         self._call_seconds = call_seconds
         self._cache_seconds = cache_seconds
@@ -63,71 +68,109 @@ class TrackerService:
         with self._cache_guard:
             self._cache.pop(credential.id, None)
 
+    def _mine(self, credential: Credential, tenant: Tenant, trackers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The trackers of ``tenant`` among the account's, as the tenant sees them."""
+        return [tenant.shown(t) for t in trackers if self._owners.belongs(tenant, credential.app_id, t)]
+
+    def _check_owned(self, credential: Credential, tenant: Tenant, tracker_id: str) -> None:
+        """Raise SymblNotFound (the same answer as an unknown ID) unless the ID is ``tenant``'s."""
+        if self._owners.owner(credential.app_id, tracker_id) != tenant.key_id:
+            raise SymblNotFound("There is no saved tracker with this ID for your key.", status=404)
+
     # -- CRUD --------------------------------------------------------------------------------
-    def list(self, credential: Credential, name: str | None = None) -> list[dict[str, Any]]:
+    def _account(self, credential: Credential, name: str | None = None) -> list[dict[str, Any]]:
+        """Every saved tracker of the Symbl account (Symbl's names)."""
         trackers = self._call(credential, lambda d: self._client.list_trackers(credential, d, name))
         if name is None:
             with self._cache_guard:
                 self._cache[credential.id] = (self._clock() + self._cache_seconds, trackers)
         return trackers
 
-    def get(self, credential: Credential, tracker_id: str) -> dict[str, Any]:
-        return self._call(credential, lambda d: self._client.get_tracker(credential, tracker_id, d))
+    def list(self, credential: Credential, tenant: Tenant, name: str | None = None) -> list[dict[str, Any]]:
+        """``tenant``'s saved trackers (only the one named ``name`` when given)."""
+        symbl_name = None if name is None else tenant.symbl_name(name)
+        return self._mine(credential, tenant, self._account(credential, symbl_name))
 
-    def create(self, credential: Credential, trackers: list[TrackerIn]) -> list[dict[str, Any]]:
-        """Create all or none (one Symbl call)."""
-        body = [t.symbl() for t in trackers]
+    def get(self, credential: Credential, tenant: Tenant, tracker_id: str) -> dict[str, Any]:
+        self._check_owned(credential, tenant, tracker_id)
+        tracker = self._call(credential, lambda d: self._client.get_tracker(credential, tracker_id, d))
+        if not self._owners.belongs(tenant, credential.app_id, tracker):
+            raise SymblNotFound("There is no saved tracker with this ID for your key.", status=404)
+        return tenant.shown(tracker)
+
+    def create(self, credential: Credential, tenant: Tenant, trackers: list[TrackerIn]) -> list[dict[str, Any]]:
+        """Create all or none (one Symbl call); each created tracker is recorded as ``tenant``'s."""
+        body = [{**t.symbl(), "name": tenant.symbl_name(t.name)} for t in trackers]
         check_size(body)
         try:
-            return self._call(credential, lambda d: self._client.create_trackers(credential, body, d))
+            created = self._call(credential, lambda d: self._client.create_trackers(credential, body, d))
         finally:
             self._forget(credential)
+        if tenant.key_id is not None:
+            try:
+                for tracker in created:
+                    self._owners.claim(credential.app_id, str(tracker.get("id")), tenant.key_id)
+            except StoreUnavailable:  # unowned, they would be nobody's: take them back, then fail
+                for tracker in created:
+                    with contextlib.suppress(SymblError, ManagementBusy):
+                        self._call(credential, lambda d, t=tracker: self._client.delete_tracker(credential, str(t["id"]), d))
+                raise
+        return [tenant.shown(t) for t in created]
 
-    def update(self, credential: Credential, tracker_id: str, tracker: TrackerIn) -> dict[str, Any]:
-        check_size({"id": tracker_id, **tracker.symbl()})
+    def update(self, credential: Credential, tenant: Tenant, tracker_id: str, tracker: TrackerIn) -> dict[str, Any]:
+        body = {**tracker.symbl(), "name": tenant.symbl_name(tracker.name)}
+        check_size({"id": tracker_id, **body})
+        self._check_owned(credential, tenant, tracker_id)
         try:
-            return self._call(credential, lambda d: self._client.update_tracker(credential, tracker_id, tracker.symbl(), d))
+            updated = self._call(credential, lambda d: self._client.update_tracker(credential, tracker_id, body, d))
         finally:
             self._forget(credential)
+        return tenant.shown(updated)
 
-    def delete(self, credential: Credential, tracker_id: str) -> None:
+    def delete(self, credential: Credential, tenant: Tenant, tracker_id: str) -> None:
+        self._check_owned(credential, tenant, tracker_id)
         try:
             self._call(credential, lambda d: self._client.delete_tracker(credential, tracker_id, d))
         finally:
             self._forget(credential)
+        if tenant.key_id is not None:
+            self._owners.release(credential.app_id, tracker_id)
 
     # -- sync ----------------------------------------------------------------------------------
-    def sync(self, credential: Credential, desired: list[TrackerIn], *, delete_missing: bool = False,
+    def sync(self, credential: Credential, tenant: Tenant, desired: list[TrackerIn], *, delete_missing: bool = False,
              dry_run: bool = False) -> SyncResult:
-        """Make the account's trackers match ``desired``: create the missing, update the changed,
-        and with ``delete_missing`` delete the others."""
-        check_size([t.symbl() for t in desired])
-        todo: SyncPlan = plan(desired, self.list(credential), delete_missing=delete_missing)
+        """Make ``tenant``'s trackers match ``desired``: create the missing, update the changed,
+        and with ``delete_missing`` delete its others (never another tenant's)."""
+        check_size([{**t.symbl(), "name": tenant.symbl_name(t.name)} for t in desired])
+        todo: SyncPlan = plan(desired, self.list(credential, tenant), delete_missing=delete_missing)
         if dry_run:
             return SyncResult(
                 created=[{"id": None, **t.symbl()} for t in todo.create],
                 updated=[{"id": current["id"], **t.symbl()} for current, t in todo.update],
                 deleted=todo.delete, unchanged=todo.unchanged,
             )
-        created = self.create(credential, todo.create) if todo.create else []
-        updated = [self.update(credential, str(current["id"]), t) for current, t in todo.update]
+        created = self.create(credential, tenant, todo.create) if todo.create else []
+        updated = [self.update(credential, tenant, str(current["id"]), t) for current, t in todo.update]
         for tracker in todo.delete:
-            self.delete(credential, str(tracker["id"]))
+            self.delete(credential, tenant, str(tracker["id"]))
         return SyncResult(created=created, updated=updated, deleted=todo.delete, unchanged=todo.unchanged)
 
     # -- submits ------------------------------------------------------------------------------
-    def resolve(self, credential: Credential, names: list[str]) -> list[dict[str, Any]]:
-        """The saved trackers named ``names`` as inline ``{name, vocabulary}``; raise UnknownTrackers.
+    def resolve(self, credential: Credential, tenant: Tenant, names: list[str] | None) -> list[dict[str, Any]]:
+        """``tenant``'s saved trackers named ``names`` (all of them for None) as inline
+        ``{name, vocabulary}``; raise UnknownTrackers (another tenant's tracker of that name is unknown too).
 
         Uses the account's list cached for ``cache_seconds``; a name missing from the cache is
         looked up again once (it may have just been created by another instance)."""
         with self._cache_guard:
             cached = self._cache.get(credential.id)
         fresh = cached is None or cached[0] < self._clock()
-        trackers = self.list(credential) if fresh else cached[1]  # type: ignore[index]
-        by_name = {t.get("name"): t for t in trackers}
+        trackers = self._account(credential) if fresh else cached[1]  # type: ignore[index]
+        by_name = {t.get("name"): t for t in self._mine(credential, tenant, trackers)}
+        if names is None:
+            return [{"name": n, "vocabulary": list(t.get("vocabulary") or [])} for n, t in by_name.items()]
         if any(n not in by_name for n in names) and not fresh:
-            by_name = {t.get("name"): t for t in self.list(credential)}
+            by_name = {t.get("name"): t for t in self._mine(credential, tenant, self._account(credential))}
         missing = [n for n in names if n not in by_name]
         if missing:
             raise UnknownTrackers(missing)
