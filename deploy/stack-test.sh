@@ -84,6 +84,8 @@ teardown() {
     done
   fi
   say "teardown"
+  ids="$(podman ps -aq --filter "label=com.docker.compose.project=$PROJECT")"
+  [ -z "$ids" ] || podman rm -f -v -t 5 $ids >/dev/null 2>&1 || true   # -v: their anonymous volumes too
   compose down -v -t 5 >/dev/null 2>&1 || true
   rm -rf "$work"
   exit "$rc"
