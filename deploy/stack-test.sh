@@ -4,7 +4,7 @@
 #     for the Redis and Caddy images compose.yaml names (Debian's redis-server and caddy, tagged
 #     with the same names; nothing is pulled);
 #  2. starts compose.yaml (+ deploy/compose.test.yaml: a sandbox service and a callback receiver)
-#     with Caddy on https://localhost:$HTTPS_PORT (its internal CA);
+#     with Caddy on https://localhost:<free port> (its internal CA);
 #  3. over HTTPS (--cacert): submit-and-wait, insights, a callback delivered to the receiver;
 #  4. restarts the facade container mid-job: the job completes and its callback arrives (Redis);
 #  5. the facade runs as non-root and its health check reports healthy;
@@ -15,11 +15,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 PY="${PYTHON:-$root/.venv/bin/python}"
-PROJECT="symbl-stack-test"
+PROJECT="symbl-stack-test-$$"   # one per run: runs from several checkouts may share podman's storage
 BASE_IMAGE="localhost/debian-py:bookworm"
 IMAGE="localhost/symbl-connector:latest"
 KEY="stack-test-key"
-export HTTPS_PORT="${STACK_HTTPS_PORT:-18443}" HTTP_PORT="${STACK_HTTP_PORT:-18080}"
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+export HTTPS_PORT="${STACK_HTTPS_PORT:-$(free_port)}" HTTP_PORT="${STACK_HTTP_PORT:-$(free_port)}"
 export DOMAIN=localhost CONNECTOR_API_KEYS="$KEY" CONNECTOR_IMAGE="$IMAGE" CONNECTOR_CALLBACK_SECRET=stack-test-secret
 export CONTAINERS_CONF="$root/deploy/containers.conf" BUILDAH_FORMAT=docker   # docker format keeps HEALTHCHECK
 URL="https://localhost:$HTTPS_PORT"
@@ -31,13 +32,13 @@ fail() { printf '[stack] FAILED: %s\n' "$*" >&2; exit 1; }
 # -- tools --------------------------------------------------------------------------------------
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 need=()
-for tool in podman mmdebstrap runc; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
+for tool in podman mmdebstrap runc curl; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
 if [ ${#need[@]} -gt 0 ]; then
   say "installing podman and friends (apt)"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     podman buildah fuse-overlayfs uidmap slirp4netns crun runc netavark aardvark-dns catatonit conmon \
-    containers-storage iptables mmdebstrap >/dev/null || fail "could not install podman with apt-get"
+    containers-storage iptables mmdebstrap curl >/dev/null || fail "could not install podman with apt-get"
 fi
 "$PY" -m podman_compose version >/dev/null 2>&1 || "$PY" -m pip install -q podman-compose check-jsonschema \
   || fail "could not pip install podman-compose"
@@ -92,7 +93,13 @@ teardown() {
 }
 trap teardown EXIT
 trap 'exit 130' INT TERM
-compose down -v -t 2 >/dev/null 2>&1 || true   # a previous run killed before its teardown
+# containers of earlier runs killed before their teardown (their script's process is gone)
+for stale in $(podman ps -a --format '{{index .Labels "com.docker.compose.project"}}' | grep '^symbl-stack-test-' | sort -u); do
+  kill -0 "${stale##*-}" 2>/dev/null && continue
+  podman rm -f -v -t 2 $(podman ps -aq --filter "label=com.docker.compose.project=$stale") >/dev/null 2>&1 || true
+  podman network rm -f "${stale}_default" >/dev/null 2>&1 || true
+  for vol in facade-data redis-data caddy-data caddy-config; do podman volume rm -f "${stale}_$vol" >/dev/null 2>&1 || true; done
+done
 say "compose up"
 compose up -d >"$work/up.log" 2>&1 || { cat "$work/up.log"; fail "compose up failed"; }
 cname() { podman ps -a --filter "label=com.docker.compose.project=$PROJECT" \
