@@ -28,6 +28,26 @@ work="$(mktemp -d)"
 t0=$SECONDS
 say() { printf '[stack %3ss] %s\n' "$((SECONDS - t0))" "$*"; }
 fail() { printf '[stack] FAILED: %s\n' "$*" >&2; exit 1; }
+stack_started=0
+teardown() {
+  rc=$?
+  if [ "$rc" != 0 ] && [ "$stack_started" = 1 ]; then
+    echo "--- container logs (last lines) ---" >&2
+    for c in $(podman ps -a --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Names}}'); do
+      echo "## $c" >&2; podman logs --tail 15 "$c" 2>&1 | grep -v "systemd connection" >&2 || true
+    done
+  fi
+  if [ "$stack_started" = 1 ]; then
+    say "teardown"
+    ids="$(podman ps -aq --filter "label=com.docker.compose.project=$PROJECT")"
+    [ -z "$ids" ] || podman rm -f -v -t 5 $ids >/dev/null 2>&1 || true   # -v: their anonymous volumes too
+    compose down -v -t 5 >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap teardown EXIT
+trap 'exit 130' INT TERM
 
 # -- tools --------------------------------------------------------------------------------------
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -76,23 +96,6 @@ say "image size: $(podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{pr
   "(base $(podman image inspect "$BASE_IMAGE" --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}'))"
 
 # -- the stack --------------------------------------------------------------------------------
-teardown() {
-  rc=$?
-  if [ "$rc" != 0 ]; then
-    echo "--- container logs (last lines) ---" >&2
-    for c in $(podman ps -a --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Names}}'); do
-      echo "## $c" >&2; podman logs --tail 15 "$c" 2>&1 | grep -v "systemd connection" >&2 || true
-    done
-  fi
-  say "teardown"
-  ids="$(podman ps -aq --filter "label=com.docker.compose.project=$PROJECT")"
-  [ -z "$ids" ] || podman rm -f -v -t 5 $ids >/dev/null 2>&1 || true   # -v: their anonymous volumes too
-  compose down -v -t 5 >/dev/null 2>&1 || true
-  rm -rf "$work"
-  exit "$rc"
-}
-trap teardown EXIT
-trap 'exit 130' INT TERM
 # containers of earlier runs killed before their teardown (their script's process is gone)
 for stale in $(podman ps -a --format '{{index .Labels "com.docker.compose.project"}}' | grep '^symbl-stack-test-' | sort -u); do
   kill -0 "${stale##*-}" 2>/dev/null && continue
@@ -101,6 +104,7 @@ for stale in $(podman ps -a --format '{{index .Labels "com.docker.compose.projec
   for vol in facade-data redis-data caddy-data caddy-config; do podman volume rm -f "${stale}_$vol" >/dev/null 2>&1 || true; done
 done
 say "compose up"
+stack_started=1
 compose up -d >"$work/up.log" 2>&1 || { cat "$work/up.log"; fail "compose up failed"; }
 cname() { podman ps -a --filter "label=com.docker.compose.project=$PROJECT" \
             --filter "label=com.docker.compose.service=$1" --format '{{.Names}}' | head -n 1; }

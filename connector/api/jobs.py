@@ -29,7 +29,7 @@ def get_job(path: JobPath, query: WaitQuery) -> Response:
     sub = the.store.get_submission(path.job_id)
     if sub is None or sub.api_key_id != current_caller().key_id:
         raise ApiError(404, "job_not_found", "No job with this ID was submitted with your key.")
-    sub = await_dispatch(the.store, sub, deadline)
+    sub = await_dispatch(the.store, sub, deadline, the.tracker.draining)
     status = "queued" if sub.status == "queued" else the.tracker.wait(sub, deadline - time.monotonic())
     error = None
     if status == "failed":

@@ -125,6 +125,9 @@ class JobTracker:
             with tracked.cond:
                 tracked.cond.notify_all()
 
+    def draining(self) -> bool:
+        return self._draining
+
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
