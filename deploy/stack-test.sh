@@ -53,12 +53,13 @@ trap 'exit 130' INT TERM
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 need=()
 for tool in podman mmdebstrap runc curl; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
+[ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need+=(debian-archive-keyring)   # Ubuntu hosts
 if [ ${#need[@]} -gt 0 ]; then
   say "installing podman and friends (apt)"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     podman buildah fuse-overlayfs uidmap slirp4netns crun runc netavark aardvark-dns catatonit conmon \
-    containers-storage iptables mmdebstrap curl >/dev/null || fail "could not install podman with apt-get"
+    containers-storage iptables mmdebstrap debian-archive-keyring curl >/dev/null || fail "could not install podman with apt-get"
 fi
 "$PY" -m podman_compose version >/dev/null 2>&1 || "$PY" -m pip install -q podman-compose check-jsonschema \
   || fail "could not pip install podman-compose"
