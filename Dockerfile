@@ -22,8 +22,8 @@ FROM ${BASE}
 LABEL org.opencontainers.image.title="symbl-connector" \
       org.opencontainers.image.description="Submit-and-wait and get-insights over Symbl.ai for Zapier, n8n and Make" \
       org.opencontainers.image.licenses="MIT"
-RUN groupadd --system --gid 10001 connector \
- && useradd --system --uid 10001 --gid connector --home-dir /data --no-create-home --shell /usr/sbin/nologin connector \
+RUN groupadd --gid 10001 connector \
+ && useradd --uid 10001 --gid connector --home-dir /data --no-create-home --shell /usr/sbin/nologin connector \
  && mkdir -p /data \
  && chown connector:connector /data
 COPY --from=build /opt/venv /opt/venv

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 PY="${PYTHON:-$root/.venv/bin/python}"
 PROJECT="symbl-stack-test-$$"   # one per run: runs from several checkouts may share podman's storage
-BASE_IMAGE="localhost/debian-py:bookworm"
+BASE_IMAGE="${STACK_BASE_IMAGE:-localhost/debian-py:bookworm}"   # made here with mmdebstrap when missing
 IMAGE="localhost/symbl-connector:latest"
 KEY="stack-test-key"
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -74,7 +74,7 @@ if ! podman image exists "$BASE_IMAGE"; then
     bookworm "$work/rootfs.tar" \
     "deb http://deb.debian.org/debian bookworm main" \
     "deb http://deb.debian.org/debian-security bookworm-security main" || fail "mmdebstrap failed"
-  podman import --change 'CMD ["/bin/bash"]' --change 'ENV LANG=C.UTF-8' "$work/rootfs.tar" "$BASE_IMAGE" >/dev/null
+  podman import -q --change 'CMD ["/bin/bash"]' --change 'ENV LANG=C.UTF-8' "$work/rootfs.tar" "$BASE_IMAGE" >/dev/null
   rm -f "$work/rootfs.tar"
 fi
 say "wheels on the host (the image build needs no network)"
