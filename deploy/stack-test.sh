@@ -40,7 +40,8 @@ teardown() {
   if [ "$stack_started" = 1 ]; then
     say "teardown"
     ids="$(podman ps -aq --filter "label=com.docker.compose.project=$PROJECT")"
-    [ -z "$ids" ] || podman rm -f -v -t 5 $ids >/dev/null 2>&1 || true   # -v: their anonymous volumes too
+    # --depend: dependents first (depends_on), -v: their anonymous volumes too
+    [ -z "$ids" ] || podman rm -f -v --depend -t 5 $ids >/dev/null 2>&1 || true
     compose down -v -t 5 >/dev/null 2>&1 || true
   fi
   rm -rf "$work"
@@ -84,8 +85,12 @@ find deploy/wheelhouse -name '*.whl' -delete
   2>&1 | grep -v "^WARNING: Location" || true
 ls deploy/wheelhouse/symbl_connector-*.whl >/dev/null 2>&1 || fail "pip wheel did not build the project's wheel"
 say "podman build (Dockerfile)"
-podman build -q --pull=never --format docker --build-arg BASE="$BASE_IMAGE" --build-arg PIP_OPTIONS=--no-index \
+previous="$(podman image inspect "$IMAGE" --format '{{.Id}}' 2>/dev/null || true)"
+# --layers=false: no intermediate images of the build stage are kept (the build is short anyway)
+podman build -q --layers=false --pull=never --format docker --build-arg BASE="$BASE_IMAGE" --build-arg PIP_OPTIONS=--no-index \
   -t "$IMAGE" . >/dev/null || fail "the image does not build"
+[ -z "$previous" ] || [ "$previous" = "$(podman image inspect "$IMAGE" --format '{{.Id}}')" ] \
+  || podman rmi "$previous" >/dev/null 2>&1 || true   # the previous run's image, now untagged
 for standin in redis:7.4 caddy:2.8; do
   name="docker.io/library/$standin"
   grep -q "image: $name\$" compose.yaml || fail "compose.yaml no longer names $name: update deploy/stack-test.sh"
@@ -100,7 +105,7 @@ say "image size: $(podman image inspect "$IMAGE" --format '{{.Size}}' | awk '{pr
 # containers of earlier runs killed before their teardown (their script's process is gone)
 for stale in $(podman ps -a --format '{{index .Labels "com.docker.compose.project"}}' | grep '^symbl-stack-test-' | sort -u); do
   kill -0 "${stale##*-}" 2>/dev/null && continue
-  podman rm -f -v -t 2 $(podman ps -aq --filter "label=com.docker.compose.project=$stale") >/dev/null 2>&1 || true
+  podman rm -f -v --depend -t 2 $(podman ps -aq --filter "label=com.docker.compose.project=$stale") >/dev/null 2>&1 || true
   podman network rm -f "${stale}_default" >/dev/null 2>&1 || true
   for vol in facade-data redis-data caddy-data caddy-config; do podman volume rm -f "${stale}_$vol" >/dev/null 2>&1 || true; done
 done
