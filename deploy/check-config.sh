@@ -12,6 +12,11 @@ fail() { printf '[config] FAILED: %s\n' "$*" >&2; exit 1; }
 echo "[config] compose files (vendor.compose-spec)"
 "$PY" -m check_jsonschema --builtin-schema vendor.compose-spec compose.yaml deploy/compose.test.yaml
 
+echo "[config] every variable compose.yaml reads is in .env.example"
+missing="$(grep -o '\${[A-Z_][A-Z0-9_]*' compose.yaml | cut -c3- | sort -u | while read -r var; do
+  grep -q "^$var=" .env.example || echo "$var"; done)"
+[ -z "$missing" ] || fail "not in .env.example: $missing"
+
 shopt -s nullglob
 workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
 [ ${#workflows[@]} -gt 0 ] || fail "no workflow under .github/workflows/"
