@@ -38,6 +38,11 @@ for suite in zapier_app n8n_nodes; do
   fi
 done
 
+step "deployment (deploy/): config checks, the packaged wheel, the container stack with podman"
+bash deploy/check-config.sh || failed+=("deploy-config")
+bash deploy/package-test.sh || failed+=("deploy-package")
+bash deploy/stack-test.sh || failed+=("deploy-stack")
+
 step "dependency audit (pip-audit)"
 audit_out="$(python -m pip_audit --progress-spinner off --skip-editable 2>&1)"; audit_rc=$?
 if echo "$audit_out" | grep -q "could not be audited"; then

@@ -55,7 +55,7 @@ def _completed(conversation_id: str, deadline: float) -> Submission | Response:
             raise not_found("conversation")
         return Submission(job_id="", conversation_id=conversation_id, api_key_id=caller.key_id,
                           credential_id=caller.credential.id, status="completed", created_at=0, updated_at=0)
-    sub = await_dispatch(the.store, sub, deadline)
+    sub = await_dispatch(the.store, sub, deadline, the.tracker.draining)
     status = "queued" if sub.status == "queued" else the.tracker.wait(sub, deadline - time.monotonic())
     if status == "failed":
         raise job_failed(the.store.get_submission(sub.job_id) or sub)

@@ -88,7 +88,7 @@ def job_failed(sub: Submission) -> ApiError:
 def insights_answer(sub: Submission, deadline: float, include: list[str] | None, fmt: str = "flat") -> Response:
     """Wait for ``sub`` until ``deadline``; answer the insights, 202, or job_failed."""
     the = facade()
-    sub = await_dispatch(the.store, sub, deadline)
+    sub = await_dispatch(the.store, sub, deadline, the.tracker.draining)
     status = "queued" if sub.status == "queued" else the.tracker.wait(sub, deadline - time.monotonic())
     if status == "failed":
         raise job_failed(the.store.get_submission(sub.job_id) or sub)

@@ -30,7 +30,7 @@ def get_job(path: JobPath, query: WaitQuery) -> Response:
     sub = the.store.get_submission(path.job_id)
     if sub is None or sub.api_key_id != current_caller().key_id:
         raise not_found("job")
-    sub = await_dispatch(the.store, sub, deadline)
+    sub = await_dispatch(the.store, sub, deadline, the.tracker.draining)
     status = "queued" if sub.status == "queued" else the.tracker.wait(sub, deadline - time.monotonic())
     error = None
     if status == "failed":

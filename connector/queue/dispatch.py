@@ -207,10 +207,11 @@ class Dispatcher:
 AWAIT_STEP = 0.2
 
 
-def await_dispatch(store: Store, sub: Submission, deadline: float) -> Submission:
-    """Wait (until the monotonic ``deadline``) while ``sub`` is queued; return its current record,
-    which is the dispatched job's once Symbl has it (the queued ID is an alias of it)."""
-    while sub.status == "queued":
+def await_dispatch(store: Store, sub: Submission, deadline: float,
+                   draining: Callable[[], bool] = lambda: False) -> Submission:
+    """Wait (until the monotonic ``deadline``, or the server drains) while ``sub`` is queued; return
+    its current record, which is the dispatched job's once Symbl has it (the queued ID is an alias)."""
+    while sub.status == "queued" and not draining():
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
