@@ -53,6 +53,16 @@ else
   echo "$audit_out"; failed+=("pip-audit")
 fi
 
+step "the run left the tree clean (git status --porcelain)"
+if [ -d .git ] || git rev-parse --git-dir >/dev/null 2>&1; then
+  dirty="$(git status --porcelain)"
+  if [ -n "$dirty" ]; then
+    echo "$dirty"; echo "the test run changed or created tracked/unignored files (above)"; failed+=("git-status")
+  else
+    echo "clean"
+  fi
+fi
+
 step "summary"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED: ${failed[*]}"
