@@ -14,7 +14,6 @@ import argparse
 import atexit
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -84,10 +83,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
             env["SYMBL_BASE_URL"] = start_sandbox_process()
         print(f"SANDBOX MODE: no SYMBL_APP_ID set; Symbl calls go to the local sandbox at {env['SYMBL_BASE_URL']}",
               file=sys.stderr)
+        from connector.sandbox_keys import API_KEY_FILE, CALLBACK_SECRET_FILE, data_dir
+        from connector.sandbox_keys import sandbox_api_key, sandbox_callback_secret
+
+        kept = data_dir(settings.store_url)
         if not settings.api_keys:
-            key = "sk_sandbox_" + secrets.token_urlsafe(18)
+            key = sandbox_api_key(settings.store_url)
             env["CONNECTOR_API_KEYS"] = key
-            print(f"No CONNECTOR_API_KEYS set: use this generated sandbox key:\n\n    {key}\n", file=sys.stderr)
+            print(f"No CONNECTOR_API_KEYS set: use this sandbox key (kept in {kept / API_KEY_FILE}, the same at "
+                  f"every start):\n\n    {key}\n", file=sys.stderr)
+        if not settings.callback_secret.get_secret_value():
+            env["CONNECTOR_CALLBACK_SECRET"] = sandbox_callback_secret(settings.store_url)
+            print(f"Callbacks are signed with the sandbox secret kept in {kept / CALLBACK_SECRET_FILE} "
+                  f"(`connector listen` reads it).", file=sys.stderr)
     elif not settings.api_keys:
         print("error: CONNECTOR_API_KEYS is required in live mode (comma-separated facade API keys).", file=sys.stderr)
         return 2
