@@ -1,11 +1,13 @@
-"""The `connector` console script: serve, sandbox, demo.
+"""The `connector` console script: serve, sandbox, demo, backfill, listen.
 
 - ``connector serve``: the production server (gunicorn, gevent workers holding many waiting
   requests). Without SYMBL_APP_ID it first starts the Symbl sandbox on a loopback port and
-  points the facade at it; without CONNECTOR_API_KEYS in sandbox mode it generates a key.
+  points the facade at it; without CONNECTOR_API_KEYS in sandbox mode it uses a key generated once
+  and kept beside the store's data (`sandbox_keys.py`), likewise the callback signing secret.
 - ``connector sandbox``: the Symbl emulator alone.
 - ``connector demo``: a full round trip against an in-process sandbox, printed.
 - ``connector backfill FILE``: process a file of recordings as batches, resumably (`backfill.py`).
+- ``connector listen``: receive callback and hook deliveries locally, verify and print them (`listen.py`).
 """
 
 from __future__ import annotations
@@ -193,6 +195,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_listen(args: argparse.Namespace) -> int:
+    from connector.listen import main as listen
+
+    return listen(args)
+
+
 def cmd_backfill(args: argparse.Namespace) -> int:
     from connector.backfill import main as backfill
 
@@ -224,6 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     backfill.add_argument("--out", default="", help="the insights CSV (default <FILE stem>.insights.csv)")
     backfill.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
     backfill.set_defaults(func=cmd_backfill)
+    listen = sub.add_parser("listen", help="receive callback/hook deliveries locally, verify and print them")
+    listen.add_argument("--host", default="127.0.0.1")
+    listen.add_argument("--port", type=int, default=8088)
+    listen.add_argument("--secret", action="append", help="signing secret (repeatable; default: "
+                        "CONNECTOR_CALLBACK_SECRET, else the sandbox's data/sandbox-callback-secret)")
+    listen.set_defaults(func=cmd_listen)
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 
