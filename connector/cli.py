@@ -130,6 +130,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         print(f"Symbl sandbox on http://{args.host}:{server.port} (app id sandbox-app-id, secret sandbox-app-secret)",
               file=sys.stderr)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C stops it even if SIGINT was inherited ignored
     try:
         server.serve_forever()
     except KeyboardInterrupt:

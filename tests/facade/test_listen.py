@@ -121,9 +121,10 @@ def test_listen_without_any_secret_refuses_to_start(tmp_path: Path):
 def test_listen_reads_the_sandbox_kept_callback_secret(tmp_path: Path):
     from connector.sandbox_keys import sandbox_callback_secret
 
-    kept = sandbox_callback_secret("sqlite:///data/connector.db".replace("data/", f"{tmp_path}/data/"))
+    kept = sandbox_callback_secret(f"sqlite:///{tmp_path}/data/connector.db")  # what `connector serve` keeps
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_"))}
+    # run from the folder holding data/, as the README says: the default store URL points there
     proc = subprocess.Popen([sys.executable, "-m", "connector.cli", "listen", "--port", str(port)], cwd=tmp_path,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
