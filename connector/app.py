@@ -28,6 +28,7 @@ from connector.jobs.delivery import OutboxSender
 from connector.jobs.finish import Finisher
 from connector.jobs.submit import Submitter
 from connector.jobs.tracker import JobTracker
+from connector.jobs.urlguard import effective_allowlist
 from connector.queue.dispatch import Dispatcher
 from connector.queue.slots import Slots
 from connector.store import open_store
@@ -167,7 +168,8 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
     tracker = JobTracker(client, store, poll_pool, credential_for=credential_for, finisher=finisher,
                          poll_min=settings.poll_min_seconds, poll_max=settings.poll_max_seconds)
     sender = OutboxSender(store, callback_secret=settings.callback_secret.get_secret_value(),
-                          allowlist=settings.callback_allowlist, retry_hours=settings.callback_retry_hours,
+                          allowlist=effective_allowlist(settings.callback_allowlist, allow_loopback=settings.sandbox),
+                          retry_hours=settings.callback_retry_hours,
                           first_retry_seconds=settings.callback_first_retry_seconds)
     slots = Slots(store, settings.max_concurrent_jobs)
     submitter = Submitter(client, store, webhook_url=lambda: holder["f"].webhook_url(), slots=slots,

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -156,6 +157,9 @@ def local_facade() -> tuple[str, str, Callable[[], None]]:
 
 
 def main(args: Any) -> int:
+    # Ctrl-C must stop (and allow a resume) however we were started: a shell that ignores SIGINT
+    # (nohup, a backgrounded job, some CI runners) passes the ignored disposition on to us.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     path = Path(args.file)
     if not path.is_file():
         print(f"error: {path} is not a file", file=sys.stderr)

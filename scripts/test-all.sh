@@ -22,6 +22,12 @@ if ! command -v redis-server >/dev/null 2>&1; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null || exit 1
 fi
 
+step "curl and jq (Debian packages) for the README quick-start test"
+if ! command -v jq >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq curl jq >/dev/null || exit 1
+fi
+
 step "Node 24 for the connectors' tooling"
 node_bin="$(bash scripts/node24.sh)" || exit 1
 export PATH="$node_bin:$PATH"

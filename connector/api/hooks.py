@@ -14,7 +14,7 @@ from connector.api.errors import ApiError, ErrorResponse
 from connector.api.ids import not_found
 from connector.api.models import HookCreate, HookCreated, HookList, HookOut, HookPath, dump, iso
 from connector.app import facade
-from connector.jobs.urlguard import UrlNotAllowed, check_callback_url
+from connector.jobs.urlguard import UrlNotAllowed, check_callback_url, effective_allowlist
 from connector.store.base import Hook
 
 bp = APIBlueprint(
@@ -26,7 +26,8 @@ bp = APIBlueprint(
 def checked_url(url: str, field: str) -> str:
     """Apply the SSRF guard to a callback or hook URL; 400 callback_url_not_allowed if refused."""
     try:
-        return check_callback_url(url, facade().settings.callback_allowlist)
+        settings = facade().settings
+        return check_callback_url(url, effective_allowlist(settings.callback_allowlist, allow_loopback=settings.sandbox))
     except UrlNotAllowed as exc:
         raise ApiError(400, "callback_url_not_allowed", str(exc), [{"field": field, "message": str(exc)}]) from None
 

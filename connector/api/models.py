@@ -145,7 +145,8 @@ class Ready(_Strict):
 
 
 class HookCreate(_Strict):
-    target_url: str = Field(min_length=8, max_length=2048, description="https URL to POST events to.")
+    target_url: str = Field(min_length=8, max_length=2048, description=(
+        "https URL to POST events to (public; sandbox mode also accepts http://127.0.0.1 and localhost)."))
     event: Literal["conversation.completed", "conversation.failed"] = "conversation.completed"
 
 
