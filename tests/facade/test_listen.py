@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from cryptography.fernet import Fernet
 
 from connector.app import create_app, describe
 from connector.config import Settings
@@ -141,7 +142,8 @@ def test_listen_reads_the_sandbox_kept_callback_secret(tmp_path: Path):
 
 def test_live_mode_still_refuses_loopback_callbacks(sandbox: Sandbox, tmp_path: Path):
     app = create_app(facade_settings(sandbox, tmp_path, SYMBL_APP_ID="sandbox-app-id",
-                                     SYMBL_APP_SECRET="sandbox-app-secret"))
+                                     SYMBL_APP_SECRET="sandbox-app-secret",
+                                     CONNECTOR_ENCRYPTION_KEY=Fernet.generate_key().decode()))
     try:
         with serve(app) as url:
             api = Api(url)
