@@ -59,7 +59,7 @@ def write(path: Path, results: dict[str, Any], settings: dict[str, Any], *, comm
                     f"(`--reuse`; that full `python -m bench` took {results.get('_previous_total', 0) / 60:.1f} min); "
                     f"the others were re-run." if reused else ""))
     parts.append("\n**Machine:** " + ", ".join(f"{k} {v}" for k, v in info.items()) + ".\n")
-    parts.append("## Targets (shared/design.md §5)\n\n" + targets.render(results))
+    parts.append("## Targets (docs/design.md)\n\n" + targets.render(results))
     parts.append("## 1. Completion detection delay and status calls per job\n\n" + detection.DOC.format(
         scale_inv=round(1 / settings["detection"]["scale"]), n_factors=len(settings["detection"]["factors"]),
         factors="{" + ", ".join(f"{f:g}" for f in settings["detection"]["factors"]) + "}")

@@ -1,4 +1,4 @@
-"""The design targets (shared/design.md §5) judged from one run's results, and the misses."""
+"""The design targets (docs/design.md, Targets) judged from one run's results, and the misses."""
 
 from __future__ import annotations
 

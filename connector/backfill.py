@@ -17,11 +17,14 @@ import csv
 import io
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from connector.insights.csv_safe import write_rows
 
 DONE = ("completed", "failed", "cancelled")
 LOCAL_KEY = "connector-backfill-local"
@@ -108,11 +111,12 @@ def run(path: Path, client: Client, *, batch_size: int, options: dict[str, Any],
                 break
             time.sleep(poll)
     target = out or path.with_name(f"{path.stem}.insights.csv")
-    rows: list[str] = []
+    rows: list[list[str]] = []
     for n, batch_id in enumerate(batch_ids):
-        lines = client.csv(batch_id).splitlines(keepends=True)
-        rows.extend(lines if n == 0 else lines[1:])
-    target.write_text("".join(rows), encoding="utf-8")
+        parsed = list(csv.reader(io.StringIO(client.csv(batch_id), newline="")))
+        rows.extend(parsed if n == 0 else parsed[1:])
+    with open(target, "w", encoding="utf-8", newline="") as file:
+        file.write(write_rows(rows))  # formula-like cells neutralised here too, whatever the facade's version
     failed = counts.get("failed", 0) + counts.get("cancelled", 0)
     print(f"{counts.get('completed', 0)} completed, {failed} failed or cancelled; insights: {target}", file=sys.stderr)
     if failed:
@@ -152,6 +156,9 @@ def local_facade() -> tuple[str, str, Callable[[], None]]:
 
 
 def main(args: Any) -> int:
+    # Ctrl-C must stop (and allow a resume) however we were started: a shell that ignores SIGINT
+    # (nohup, a backgrounded job, some CI runners) passes the ignored disposition on to us.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     path = Path(args.file)
     if not path.is_file():
         print(f"error: {path} is not a file", file=sys.stderr)

@@ -1,11 +1,13 @@
-"""The `connector` console script: serve, sandbox, demo.
+"""The `connector` console script: serve, sandbox, demo, backfill, listen.
 
 - ``connector serve``: the production server (gunicorn, gevent workers holding many waiting
   requests). Without SYMBL_APP_ID it first starts the Symbl sandbox on a loopback port and
-  points the facade at it; without CONNECTOR_API_KEYS in sandbox mode it generates a key.
+  points the facade at it; without CONNECTOR_API_KEYS in sandbox mode it uses a key generated once
+  and kept beside the store's data (`sandbox_keys.py`), likewise the callback signing secret.
 - ``connector sandbox``: the Symbl emulator alone.
 - ``connector demo``: a full round trip against an in-process sandbox, printed.
 - ``connector backfill FILE``: process a file of recordings as batches, resumably (`backfill.py`).
+- ``connector listen``: receive callback and hook deliveries locally, verify and print them (`listen.py`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import signal
 import sys
 from typing import Any
@@ -49,10 +50,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
             env["SYMBL_BASE_URL"] = start_sandbox_process()
         print(f"SANDBOX MODE: no SYMBL_APP_ID set; Symbl calls go to the local sandbox at {env['SYMBL_BASE_URL']}",
               file=sys.stderr)
+        from connector.sandbox_keys import (
+            API_KEY_FILE,
+            CALLBACK_SECRET_FILE,
+            data_dir,
+            sandbox_api_key,
+            sandbox_callback_secret,
+        )
+
+        kept = data_dir(settings.store_url)
         if not settings.api_keys:
-            key = "sk_sandbox_" + secrets.token_urlsafe(18)
+            key = sandbox_api_key(settings.store_url)
             env["CONNECTOR_API_KEYS"] = key
-            print(f"No CONNECTOR_API_KEYS set: use this generated sandbox key:\n\n    {key}\n", file=sys.stderr)
+            print(f"No CONNECTOR_API_KEYS set: use this sandbox key (kept in {kept / API_KEY_FILE}, the same at "
+                  f"every start):\n\n    {key}\n", file=sys.stderr)
+        if not settings.callback_secret.get_secret_value():
+            env["CONNECTOR_CALLBACK_SECRET"] = sandbox_callback_secret(settings.store_url)
+            print(f"Callbacks are signed with the sandbox secret kept in {kept / CALLBACK_SECRET_FILE} "
+                  f"(`connector listen` reads it).", file=sys.stderr)
     elif not settings.api_keys:
         print("error: CONNECTOR_API_KEYS is required in live mode (comma-separated facade API keys).", file=sys.stderr)
         return 2
@@ -92,6 +107,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         print(f"Symbl sandbox on http://{args.host}:{server.port} (app id sandbox-app-id, secret sandbox-app-secret)",
               file=sys.stderr)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C stops it even if SIGINT was inherited ignored
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -147,6 +163,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_listen(args: argparse.Namespace) -> int:
+    from connector.listen import main as listen
+
+    return listen(args)
+
+
 def cmd_backfill(args: argparse.Namespace) -> int:
     from connector.backfill import main as backfill
 
@@ -178,6 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     backfill.add_argument("--out", default="", help="the insights CSV (default <FILE stem>.insights.csv)")
     backfill.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
     backfill.set_defaults(func=cmd_backfill)
+    listen = sub.add_parser("listen", help="receive callback/hook deliveries locally, verify and print them")
+    listen.add_argument("--host", default="127.0.0.1")
+    listen.add_argument("--port", type=int, default=8088)
+    listen.add_argument("--secret", action="append", help="signing secret (repeatable; default: "
+                        "CONNECTOR_CALLBACK_SECRET, else the sandbox's data/sandbox-callback-secret)")
+    listen.set_defaults(func=cmd_listen)
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 

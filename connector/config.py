@@ -42,6 +42,8 @@ class Settings(BaseSettings):
 
     # the facade
     api_keys: CommaList = Field(default_factory=list, alias="CONNECTOR_API_KEYS")
+    admin_keys: CommaList = Field(default_factory=list, alias="CONNECTOR_ADMIN_KEYS")
+    """Keys that may call everything a plain key can, and manage the account-wide saved trackers."""
     max_wait_seconds: float = Field(300.0, alias="CONNECTOR_MAX_WAIT_SECONDS", gt=0)
     default_wait_seconds: float = Field(20.0, alias="CONNECTOR_DEFAULT_WAIT_SECONDS", ge=0)
     max_body_bytes: int = Field(5 * 1024 * 1024, alias="CONNECTOR_MAX_BODY_BYTES", gt=0)
@@ -70,7 +72,7 @@ class Settings(BaseSettings):
     workers: int = Field(2, alias="CONNECTOR_WORKERS", ge=1)
     worker_connections: int = Field(2000, alias="CONNECTOR_WORKER_CONNECTIONS", ge=1)
 
-    _split = field_validator("api_keys", "callback_allowlist", mode="before")(_split_commas)
+    _split = field_validator("api_keys", "admin_keys", "callback_allowlist", mode="before")(_split_commas)
 
     @field_validator("webhook_secret")
     @classmethod

@@ -21,6 +21,7 @@ from connector.insights.service import InsightsService
 from connector.jobs.delivery import OutboxSender
 from connector.jobs.finish import Finisher
 from connector.jobs.submit import Submitter
+from connector.jobs.urlguard import effective_allowlist
 from connector.jobs.waiter import Waiter
 from connector.jobs.watcher import JobWatcher
 from connector.keys import configured_hashes
@@ -56,6 +57,7 @@ class Facade:
     sender: OutboxSender
     default_credential: Credential
     key_hashes: list[str]
+    admin_hashes: list[str]
     trackers: TrackerService
     credentials: CredentialBook
     webhook: WebhookEndpoint
@@ -82,6 +84,11 @@ class Facade:
     def webhook_secret(self) -> str:
         """The unguessable path secret of our Symbl webhook receiver (shared by all instances)."""
         return self.webhook.secret()
+
+    @property
+    def callback_allowlist(self) -> list[str]:
+        """CONNECTOR_CALLBACK_ALLOWLIST, plus the local receivers in sandbox mode."""
+        return effective_allowlist(self.settings.callback_allowlist, allow_loopback=self.settings.sandbox)
 
     def webhook_url(self) -> str | None:
         """The webhookUrl passed to Symbl, when the facade has a public URL."""
@@ -142,7 +149,8 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
     watcher = JobWatcher(client, store, poll_pool, credentials=credentials, finisher=finisher,
                          poll_min=settings.poll_min_seconds, poll_max=settings.poll_max_seconds)
     sender = OutboxSender(store, callback_secret=settings.callback_secret.get_secret_value(),
-                          allowlist=settings.callback_allowlist, retry_hours=settings.callback_retry_hours,
+                          allowlist=effective_allowlist(settings.callback_allowlist, allow_loopback=settings.sandbox),
+                          retry_hours=settings.callback_retry_hours,
                           first_retry_seconds=settings.callback_first_retry_seconds)
     slots = Slots(store, settings.max_concurrent_jobs)
     queue_wake = threading.Event()
@@ -152,7 +160,8 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
     return Facade(
         settings=settings, store=store, client=client, watcher=watcher, waiter=Waiter(store, watcher),
         submitter=submitter, insights=insights, sender=sender, default_credential=default,
-        key_hashes=configured_hashes(settings.api_keys), credentials=credentials, webhook=webhook, dispatcher=dispatcher,
+        key_hashes=configured_hashes(settings.api_keys + settings.admin_keys),
+        admin_hashes=configured_hashes(settings.admin_keys), credentials=credentials, webhook=webhook, dispatcher=dispatcher,
         batches=Batches(store, submitter),
         trackers=TrackerService(client, store, call_seconds=max(settings.symbl_read_timeout,
                                                                  TRACKER_CALL_MIN_SECONDS)),

@@ -5,8 +5,8 @@ and /metrics aggregates them; in a single process the default registry is used."
 
 from __future__ import annotations
 
+import itertools
 import os
-import re
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -27,12 +27,19 @@ OUTBOX = Gauge("connector_outbox_events", "Callback/hook events in the outbox", 
 DELIVERY_FAILURES = Counter("connector_delivery_failures_total", "Failed callback/hook delivery attempts")
 REQUEUED = Counter("connector_queue_requeued_total", "Queued items put back after Symbl's 429 or an outage")
 
-_ID = re.compile(r"/(?:[0-9]{6,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?=/|$)")
+# A Symbl path segment that follows one of these is an ID (``/v1/process/audio/url`` excepted).
+_ID_AFTER = {"conversations", "job", "tracker", "text", "audio", "video", "url"}
+_NOT_IDS = {"url"}
 
 
 def upstream_endpoint(path: str) -> str:
-    """A Symbl path with its IDs replaced, to keep label cardinality low."""
-    return _ID.sub("/{id}", path)
+    """A Symbl path with every ID replaced by ``{id}``, by position (never by the ID's look), so
+    the label set stays bounded whatever an ID contains."""
+    parts = path.split("?", 1)[0].split("#", 1)[0].split("/")
+    out = parts[:1]
+    for previous, part in itertools.pairwise(parts):
+        out.append("{id}" if previous in _ID_AFTER and part not in _NOT_IDS else part)
+    return "/".join(out)
 
 
 def exposition() -> tuple[bytes, str]:

@@ -22,6 +22,12 @@ if ! command -v redis-server >/dev/null 2>&1; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null || exit 1
 fi
 
+step "curl and jq (Debian packages) for the README quick-start test"
+if ! command -v jq >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq curl jq >/dev/null || exit 1
+fi
+
 step "Node 24 for the connectors' tooling"
 node_bin="$(bash scripts/node24.sh)" || exit 1
 export PATH="$node_bin:$PATH"
@@ -41,6 +47,11 @@ for suite in zapier_app n8n_nodes; do
   fi
 done
 
+step "deployment (deploy/): config checks, the packaged wheel, the container stack with podman"
+bash deploy/check-config.sh || failed+=("deploy-config")
+bash deploy/package-test.sh || failed+=("deploy-package")
+bash deploy/stack-test.sh || failed+=("deploy-stack")
+
 step "dependency audit (pip-audit)"
 audit_out="$(python -m pip_audit --progress-spinner off --skip-editable 2>&1)"; audit_rc=$?
 if echo "$audit_out" | grep -q "could not be audited"; then
@@ -49,6 +60,16 @@ elif [ "$audit_rc" = 0 ]; then
   echo "$audit_out" | tail -3
 else
   echo "$audit_out"; failed+=("pip-audit")
+fi
+
+step "the run left the tree clean (git status --porcelain)"
+if [ -d .git ] || git rev-parse --git-dir >/dev/null 2>&1; then
+  dirty="$(git status --porcelain)"
+  if [ -n "$dirty" ]; then
+    echo "$dirty"; echo "the test run changed or created tracked/unignored files (above)"; failed+=("git-status")
+  else
+    echo "clean"
+  fi
 fi
 
 step "summary"

@@ -14,6 +14,7 @@ from connector.ai.models import AskRequest
 from connector.api.auth import current_caller
 from connector.api.conversations import awaited, require_nebula, wait_seconds
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
+from connector.api.ids import not_found
 from connector.api.models import Accepted, ConversationPath
 from connector.facade import facade
 from connector.insights.contract import InsightWarning
@@ -49,7 +50,7 @@ def _completed(conversation_id: str, deadline: float) -> Submission | Response:
     sub = the.store.latest_submission(conversation_id)
     if sub is None or sub.api_key_id != caller.key_id:
         if sub is not None:
-            raise ApiError(404, "conversation_not_found", "There is no conversation with this ID.")
+            raise not_found("conversation")
         return Submission(job_id="", conversation_id=conversation_id, api_key_id=caller.key_id,
                           credential_id=caller.credential.id, status="completed", created_at=0, updated_at=0)
     return awaited(sub, deadline)
@@ -78,7 +79,7 @@ def ask(path: ConversationPath, body: AskRequest) -> Response:
     try:
         messages = asker.transcript(caller.credential, path.conversation_id, budget)
     except SymblNotFound:
-        raise ApiError(404, "conversation_not_found", "There is no conversation with this ID.") from None
+        raise not_found("conversation") from None
     except SymblError as exc:
         raise from_symbl(exc, ids) from None
     try:

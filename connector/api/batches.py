@@ -4,8 +4,6 @@ submits (connector/queue)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import time
 import types
@@ -20,9 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from connector.api.auth import current_caller
 from connector.api.conversations import base_url
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
+from connector.api.ids import BATCH_ID, not_found
 from connector.api.models import Strict
+from connector.api.trackers import apply_saved_trackers
 from connector.facade import facade
 from connector.insights.contract import FlatInsights
+from connector.insights.csv_safe import write_rows
 from connector.jobs.urlguard import check_callback_url
 from connector.queue.batches import Batch, Batches, Item, item_request
 from connector.symbl.errors import SymblError
@@ -78,7 +79,7 @@ class BatchIn(Strict):
 
 
 class BatchPath(Strict):
-    batch_id: str = Field(min_length=1, max_length=100)
+    batch_id: str = Field(pattern=BATCH_ID)
 
 
 class BatchItemOut(Strict):
@@ -151,7 +152,7 @@ def info(batch: Batch, with_items: bool = True) -> dict[str, Any]:
 def _load(batch_id: str) -> Batch:
     batch = batches().get(batch_id, current_caller().key_id)
     if batch is None:
-        raise ApiError(404, "batch_not_found", "No batch with this ID was created with your key.")
+        raise not_found("batch")
     return batch
 
 
@@ -168,7 +169,7 @@ def create_batch(body: BatchIn) -> Response:
         raise ApiError(413, "payload_too_large", f"A batch body can be at most {limit} bytes; split the batch.")
     callback_url = body.callback_url
     if callback_url:
-        callback_url = check_callback_url(callback_url, the.settings.callback_allowlist, field="callback_url")
+        callback_url = check_callback_url(callback_url, the.callback_allowlist, field="callback_url")
     items: list[Item] = []
     errors: list[dict[str, str]] = []
     resolved: dict[str, Any] = {}  # saved tracker names -> inline trackers, looked up once per distinct set
@@ -183,11 +184,12 @@ def create_batch(body: BatchIn) -> Response:
         if not parsed.has_input:
             errors.append({"field": f"items[{n}]", "message": "one of transcript, messages or url is required"})
             continue
-        if parsed.tracker_names:
-            sig = json.dumps([parsed.tracker_names, [t.model_dump(mode="json") for t in parsed.trackers]])
+        if parsed.tracker_names or parsed.enable_all_trackers:
+            sig = json.dumps([parsed.tracker_names, parsed.enable_all_trackers,
+                              [t.model_dump(mode="json") for t in parsed.trackers]])
             if sig not in resolved:
-                resolved[sig] = the.trackers.apply(parsed, caller.credential).trackers
-            parsed = parsed.model_copy(update={"trackers": resolved[sig]})
+                resolved[sig] = apply_saved_trackers(parsed, caller).trackers
+            parsed = parsed.model_copy(update={"trackers": resolved[sig], "enable_all_trackers": False})
         items.append(Item(request=parsed, key=(raw.key or "").strip()))
     if errors:
         raise ApiError(400, "invalid_request", "Some items are invalid; nothing was submitted.", errors[:100])
@@ -213,7 +215,7 @@ def cancel_batch(path: BatchPath) -> Response:
     """Items still queued are cancelled (status cancelled, no callback); items at Symbl finish."""
     batch = batches().cancel(path.batch_id, current_caller().key_id)
     if batch is None:
-        raise ApiError(404, "batch_not_found", "No batch with this ID was created with your key.")
+        raise not_found("batch")
     return jsonify(info(batch))
 
 
@@ -272,10 +274,5 @@ def _cell(value: Any) -> Any:
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
-    """Rows of flat insights as CSV (booleans as true/false)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(row.get(c, "")) for c in CSV_COLUMNS])
-    return out.getvalue()
+    """Rows of flat insights as CSV (booleans as true/false, answers as JSON; formula-like cells neutralised)."""
+    return write_rows([CSV_COLUMNS, *([_cell(row.get(c, "")) for c in CSV_COLUMNS] for row in rows)])

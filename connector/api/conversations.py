@@ -12,6 +12,7 @@ from connector.api import openapi
 from connector.api.auth import current_caller
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
 from connector.api.fairness import fair_wait
+from connector.api.ids import not_found
 from connector.api.inputs import multipart_upload, parse_json, raw_upload
 from connector.api.models import (
     Accepted,
@@ -23,6 +24,7 @@ from connector.api.models import (
     dump,
     iso,
 )
+from connector.api.trackers import apply_saved_trackers
 from connector.facade import facade
 from connector.insights.contract import FlatInsights
 from connector.insights.service import links_for
@@ -153,16 +155,16 @@ def submit(conversation_id: str | None) -> Response:
     wait = wait_seconds(parsed.wait)
     deadline = time.monotonic() + wait
     if parsed.callback_url:
-        url = check_callback_url(parsed.callback_url, the.settings.callback_allowlist, field="callback_url")
+        url = check_callback_url(parsed.callback_url, the.callback_allowlist, field="callback_url")
         parsed = parsed.model_copy(update={"callback_url": url})
     if conversation_id is not None:
         owner = the.store.latest_submission(conversation_id)
         if owner is not None and owner.api_key_id != caller.key_id:
-            raise ApiError(404, "conversation_not_found", "No conversation with this ID was submitted with your key.")
+            raise not_found("conversation")
     if caller.own_credential:
         the.remember(caller.credential)
-    if parsed.tracker_names:
-        parsed = the.trackers.apply(parsed, caller.credential)
+    if parsed.tracker_names or parsed.enable_all_trackers:
+        parsed = apply_saved_trackers(parsed, caller)
     sub, _ = the.submitter.submit(
         parsed, api_key_id=caller.key_id, credential=caller.credential,
         deadline=time.monotonic() + max(the.settings.symbl_read_timeout, SUBMIT_MIN_SECONDS), base_url=base_url(),
@@ -225,7 +227,7 @@ def get_insights(path: ConversationPath, query: InsightsQuery) -> Response:
     deadline = time.monotonic() + wait_seconds(query.wait)
     sub = the.store.latest_submission(path.conversation_id)
     if sub is not None and sub.api_key_id != caller.key_id:
-        raise ApiError(404, "conversation_not_found", "No conversation with this ID was submitted with your key.")
+        raise not_found("conversation")
     if sub is None:
         # Not submitted through the facade: read it from Symbl directly if it exists there.
         sub = Submission(job_id="", conversation_id=path.conversation_id, api_key_id=caller.key_id,
@@ -234,6 +236,6 @@ def get_insights(path: ConversationPath, query: InsightsQuery) -> Response:
             return insights_answer(sub, deadline, query.parts(), query.format)
         except ApiError as exc:
             if exc.status == 404:
-                raise ApiError(404, "conversation_not_found", "There is no conversation with this ID.") from None
+                raise not_found("conversation") from None
             raise
     return insights_answer(sub, deadline, query.parts(), query.format)

@@ -117,6 +117,22 @@ def from_symbl(exc: SymblError, ids: dict[str, str] | None = None) -> ApiError:
     return ApiError(502, exc.code, exc.message, details)
 
 
+_NOT_FOUND: dict[str, tuple[str, str]] = {
+    "conversation": ("conversation_not_found", "There is no conversation with this ID for your key."),
+    "job": ("job_not_found", "No job with this ID was submitted with your key."),
+    "batch": ("batch_not_found", "No batch with this ID was created with your key."),
+    "hook": ("hook_not_found", "No subscription with this ID exists for your key."),
+    "tracker": ("tracker_not_found", "There is no saved tracker with this ID for your key."),
+}
+
+
+def not_found(kind: str) -> ApiError:
+    """The one 404 of ``kind``: unknown, malformed and another key's IDs all get exactly this
+    (the ID patterns are in `ids.py`)."""
+    code, message = _NOT_FOUND[kind]
+    return ApiError(404, code, message)
+
+
 NEBULA_NOT_CONFIGURED = "Asking about a conversation needs Nebula, Symbl's LLM: set NEBULA_API_KEY on the facade."
 BUSY_RETRY_AFTER = {"Retry-After": "10"}
 
@@ -124,7 +140,7 @@ BUSY_RETRY_AFTER = {"Retry-After": "10"}
 def _tracker_exists(exc: TrackerExists) -> ApiError:
     which = f"named {exc.name!r} " if exc.name else "with this name "
     return ApiError(409, "tracker_exists",
-                    f"A tracker {which}already exists in the Symbl account (names are case-sensitive); "
+                    f"You already have a tracker {which}(names are case-sensitive); "
                     "choose another name, or update it with PUT /v1/trackers/{id} or PUT /v1/trackers.")
 
 
@@ -164,10 +180,9 @@ DOMAIN_ERRORS: dict[type[Exception], Callable[[Any], ApiError]] = {
         503, "symbl_busy",
         "Other tracker changes for this Symbl account are still running; try again in a few seconds.",
         headers=BUSY_RETRY_AFTER),
-    UnknownConversation: lambda exc: ApiError(404, "conversation_not_found", "Symbl does not know this conversation ID."),
+    UnknownConversation: lambda exc: not_found("conversation"),
     TrackerExists: _tracker_exists,
-    TrackerNotFound: lambda exc: ApiError(
-        404, "tracker_not_found", "There is no saved tracker with this ID in the Symbl account."),
+    TrackerNotFound: lambda exc: not_found("tracker"),
     TrackerTooLarge: _tracker_too_large,
     UnknownTrackers: _unknown_trackers,
     UrlNotAllowed: lambda exc: ApiError(

@@ -10,7 +10,8 @@ from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
 from connector.api.auth import current_caller
-from connector.api.errors import ApiError, ErrorResponse
+from connector.api.errors import ErrorResponse
+from connector.api.ids import not_found
 from connector.api.models import HookCreate, HookCreated, HookList, HookOut, HookPath, dump, iso
 from connector.facade import facade
 from connector.jobs.urlguard import check_callback_url
@@ -22,12 +23,12 @@ bp = APIBlueprint(
 )
 
 
-@bp.post("/hooks", summary="Subscribe to conversation events", responses={201: HookCreated})
+@bp.post("/hooks", summary="Subscribe to conversation events", responses={201: HookCreated, 413: ErrorResponse})
 def create_hook(body: HookCreate) -> Response:
     """Deliver every conversation of your key that completes (or fails) to `target_url`."""
     the = facade()
     hook = Hook(id=f"hook_{uuid.uuid4().hex[:20]}", api_key_id=current_caller().key_id,
-                target_url=check_callback_url(body.target_url, the.settings.callback_allowlist, field="target_url"), event=body.event,
+                target_url=check_callback_url(body.target_url, the.callback_allowlist, field="target_url"), event=body.event,
                 secret=secrets.token_urlsafe(32), created_at=time.time())
     the.store.add_hook(hook)
     response = jsonify(dump(HookCreated(**hook.model_dump(exclude={"api_key_id", "created_at"}),
@@ -48,5 +49,5 @@ def list_hooks() -> Response:
 @bp.delete("/hooks/<hook_id>", summary="Unsubscribe", responses={204: None, 404: ErrorResponse})
 def delete_hook(path: HookPath) -> Response:
     if not facade().store.delete_hook(current_caller().key_id, path.hook_id):
-        raise ApiError(404, "hook_not_found", "No subscription with this ID exists for your key.")
+        raise not_found("hook")
     return Response(status=204)

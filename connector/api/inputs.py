@@ -13,22 +13,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Request
+from flask.json.provider import DefaultJSONProvider
 from pydantic import ValidationError
-from werkzeug.sansio.multipart import (
-    Data,
-    Epilogue,
-    Field,
-    File,
-    MultipartDecoder,
-    NeedData,
-    Preamble,
-)
+from werkzeug.exceptions import HTTPException
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData, Preamble
 
 from connector.api.errors import ApiError, invalid_request
 from connector.jobs.options import ConversationInput
 from connector.jobs.submit import Upload
 
 CHUNK = 64 * 1024
+DRAIN_LIMIT_BYTES = 64 * 1024 * 1024
+"""How much of an unread body is read (and dropped) before an error is answered: a client still
+sending (Python's requests and urllib send the whole body before reading) then reads our 413 or
+400 instead of a connection reset. Beyond it the connection is closed unread."""
 SYMBL_AUDIO_TYPES = {"audio/wav", "audio/mpeg", "audio/mp3", "audio/wave"}
 AUDIO_EXTENSIONS = {".mp3", ".wav", ".amr", ".aac", ".ac3", ".aiff", ".flac", ".ogg", ".opus", ".wma", ".m4a"}
 FORM_FIELDS = set(ConversationInput.model_fields) - {"messages"}
@@ -41,10 +39,7 @@ def read_json(request: Request, max_bytes: int) -> Any:
     raw = request.stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise too_large(max_bytes)
-    try:
-        return json.loads(raw or b"null")
-    except ValueError:
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
+    return loads(raw or b"null")
 
 
 def parse_json(request: Request, max_bytes: int) -> ConversationInput:
@@ -53,6 +48,31 @@ def parse_json(request: Request, max_bytes: int) -> ConversationInput:
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "The body must be a JSON object, e.g. {\"transcript\": \"Alice: Hi\"}.")
     return validate(data)
+
+
+def invalid_json(reason: str = "The body is not valid JSON.") -> ApiError:
+    return ApiError(400, "invalid_json", reason)
+
+
+def loads(raw: bytes | str) -> Any:
+    """Parse a JSON body; 400 invalid_json when it is malformed or nested too deeply to parse
+    (e.g. 100000 ``[``: Python's parser gives up with a RecursionError, never a 500)."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise invalid_json("The body is nested too deeply.") from None
+    except ValueError:
+        raise invalid_json() from None
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON with `loads`' depth guard, for bodies parsed by ``request.get_json``."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise invalid_json("The body is nested too deeply.") from None
 
 
 def validate(data: dict[str, Any]) -> ConversationInput:
@@ -70,6 +90,26 @@ def from_fields(fields: dict[str, str]) -> ConversationInput:
                        [{"field": name, "message": "unknown field"} for name in unknown])
     data: dict[str, Any] = {k: v for k, v in fields.items() if v != ""}
     return validate(data)
+
+
+def drain(request: Request) -> bool:
+    """Read and drop what is left of the body, up to DRAIN_LIMIT_BYTES; False if more was left
+    (or the client went away), in which case the connection should be closed."""
+    if request.content_length is not None and request.content_length > DRAIN_LIMIT_BYTES:
+        return False
+    # A chunked body: read the server's own input (it ends where the body ends), since werkzeug's
+    # stream may be the one that refused it for its size.
+    stream = request.environ["wsgi.input"] if request.environ.get("wsgi.input_terminated") else request.stream
+    left = DRAIN_LIMIT_BYTES
+    try:
+        while left > 0:
+            chunk = stream.read(min(CHUNK, left))
+            if not chunk:
+                return True
+            left -= len(chunk)
+    except (OSError, ValueError, HTTPException):  # the client hung up, or werkzeug's stream limit
+        return False
+    return False
 
 
 def too_large(limit: int) -> ApiError:

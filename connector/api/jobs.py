@@ -9,7 +9,8 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from connector.api.auth import current_caller
 from connector.api.conversations import base_url, wait_seconds
-from connector.api.errors import ApiError, ErrorResponse
+from connector.api.errors import ErrorResponse
+from connector.api.ids import not_found
 from connector.api.models import JobError, JobInfo, JobPath, WaitQuery, dump
 from connector.facade import facade
 from connector.insights.service import links_for
@@ -27,7 +28,7 @@ def get_job(path: JobPath, query: WaitQuery) -> Response:
     deadline = time.monotonic() + wait_seconds(query.wait)
     sub = the.store.get_submission(path.job_id)
     if sub is None or sub.api_key_id != current_caller().key_id:
-        raise ApiError(404, "job_not_found", "No job with this ID was submitted with your key.")
+        raise not_found("job")
     outcome = the.waiter.wait(sub, deadline)
     sub = outcome.sub
     error = JobError(**outcome.error) if outcome.error else None

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from connector.api.ids import CONVERSATION_ID, HOOK_ID, JOB_ID
 from connector.insights.contract import EXTRA_PARTS, INSIGHT_PARTS, Links
 from connector.jobs.events import CompletedEvent, FailedEvent, JobError  # noqa: F401 - part of the API's models
 from connector.status import JobStatus
@@ -20,11 +21,11 @@ class Strict(BaseModel):
 
 # -- path and query parameters ---------------------------------------------------------------
 class JobPath(Strict):
-    job_id: str = Field(min_length=1, max_length=100)
+    job_id: str = Field(pattern=JOB_ID)
 
 
 class ConversationPath(Strict):
-    conversation_id: str = Field(min_length=1, max_length=100)
+    conversation_id: str = Field(pattern=CONVERSATION_ID)
 
 
 class WebhookPath(Strict):
@@ -32,7 +33,7 @@ class WebhookPath(Strict):
 
 
 class HookPath(Strict):
-    hook_id: str = Field(min_length=1, max_length=100)
+    hook_id: str = Field(pattern=HOOK_ID)
 
 
 class WaitQuery(Strict):
@@ -143,7 +144,8 @@ class Ready(Strict):
 
 
 class HookCreate(Strict):
-    target_url: str = Field(min_length=8, max_length=2048, description="https URL to POST events to.")
+    target_url: str = Field(min_length=8, max_length=2048, description=(
+        "https URL to POST events to (public; sandbox mode also accepts http://127.0.0.1 and localhost)."))
     event: Literal["conversation.completed", "conversation.failed"] = "conversation.completed"
 
 

@@ -3,6 +3,7 @@ security headers and the validation-error answer."""
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import time
@@ -15,9 +16,12 @@ from pydantic import ValidationError
 
 from connector.api import ask, batches, conversations, hooks, jobs, ops, symbl_webhook, trackers
 from connector.api.auth import authenticate
+from connector.api.batches import BODY_FACTOR
 from connector.api.errors import ApiError, error_response, invalid_request
 from connector.api.fairness import EXTENSION as WAITS_EXTENSION
 from connector.api.fairness import WaitShare, release_wait
+from connector.api.ids import PATH_MODELS, not_found
+from connector.api.inputs import SafeJSONProvider, drain, too_large
 from connector.api.ratelimit import AuthFailureLimit, storage_uri
 from connector.facade import facade
 from connector.keys import key_hash, key_id_of
@@ -27,12 +31,15 @@ from connector.metrics import LATENCY, REQUESTS
 AUTHENTICATED: tuple[APIBlueprint, ...] = (
     conversations.bp, ask.bp, jobs.bp, hooks.bp, trackers.bp, batches.bp, ops.v1,
 )
+UNMATCHED = "<unmatched>"  # the one metrics label of every path that matches no route (never the raw path)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 def validation_error(exc: ValidationError) -> Response:
-    """flask-openapi3's hook for invalid path/query/body: our 400 invalid_request."""
-    return error_response(invalid_request(exc))
+    """flask-openapi3's hook for invalid path/query/body: our 400 invalid_request, except a
+    malformed path ID, which answers its kind's not-found 404 (the same body as an unknown ID)."""
+    kind = PATH_MODELS.get(exc.title)
+    return error_response(not_found(kind) if kind else invalid_request(exc))
 
 
 def _require_key() -> None:
@@ -58,12 +65,44 @@ def rate_limit_key() -> str:
 
 
 def register(app: OpenAPI) -> None:
+    safe = SafeJSONProvider(app)
+    vars(safe).update(vars(app.json))  # keep the settings made on the app's provider (sort_keys ...)
+    app.json = safe
+
     @app.before_request
     def _start() -> None:
         given = request.headers.get("X-Request-Id", "")
         g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         g.request_token = request_id.set(g.request_id)
         g.started = time.perf_counter()
+
+    @app.before_request
+    def _bounded_json() -> None:
+        """A JSON body longer than its endpoint takes is refused before anything parses it (a
+        batch may be BODY_FACTOR times CONNECTOR_MAX_BODY_BYTES); a chunked one when it gets there."""
+        mimetype = request.mimetype or ""
+        if not (mimetype == "application/json" or mimetype.endswith("+json")):
+            return
+        limit = app.extensions["connector"].settings.max_body_bytes
+        if request.endpoint == "batches.create_batch":
+            limit *= BODY_FACTOR
+        if (request.content_length or 0) > limit:
+            raise too_large(limit)
+        if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+            # Chunked: read it now, at most limit + 1 bytes (werkzeug's capped stream stops there
+            # quietly), and hand the views the bytes read.
+            request.max_content_length = limit + 1
+            data = request.stream.read()
+            if len(data) > limit:
+                raise too_large(limit)
+            request.__dict__["stream"] = io.BytesIO(data)
+
+    @app.after_request
+    def _drain(response: Response) -> Response:
+        """Read what the client is still sending before an error goes out (see inputs.drain)."""
+        if response.status_code >= 400 and not drain(request):
+            response.headers["Connection"] = "close"
+        return response
 
     @app.after_request
     def _finish(response: Response) -> Response:
@@ -73,7 +112,7 @@ def register(app: OpenAPI) -> None:
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         if not request.path.startswith("/docs"):
             response.headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        endpoint = request.url_rule.rule if request.url_rule else UNMATCHED
         REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
         if "started" in g:
             LATENCY.labels(endpoint).observe(time.perf_counter() - g.started)

@@ -1,25 +1,33 @@
 """Saved trackers: list, get, create (one or many), update, delete, and a declarative sync.
 
-Bodies are read here (bounded by CONNECTOR_MAX_BODY_BYTES) and validated by
-`trackers/validation.py`, so every bad tracker answers 400 `invalid_tracker` with field details.
-The service's errors (a taken name, a body over 1 MB, an unknown ID, a busy account) are answered
-from the one table in `api/errors.py`; every Symbl management call is serialised per account by
-`trackers/service.py`, so Symbl's one-call limit never reaches the caller as a 429."""
+Each API key sees and changes only its own trackers; admin keys (CONNECTOR_ADMIN_KEYS) the
+account-wide ones (`trackers/tenancy.py`). Bodies are read here (bounded by
+CONNECTOR_MAX_BODY_BYTES) and validated by `trackers/validation.py`, so every bad tracker answers
+400 `invalid_tracker` with field details.
+The service's errors (a taken name, a body over 1 MB, an unknown or another key's ID, a busy
+account) are answered from the one table in `api/errors.py`; every Symbl management call is
+serialised per account by `trackers/service.py`, so Symbl's one-call limit never reaches the
+caller as a 429."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field, RootModel, TypeAdapter, ValidationError
 
-from connector.api.auth import current_caller
+from connector.api.auth import Caller, current_caller
 from connector.api.errors import ApiError, ErrorResponse
+from connector.api.ids import TRACKER_ID
 from connector.api.inputs import read_json
 from connector.api.models import Strict
 from connector.facade import facade
+from connector.jobs.options import ConversationInput
+from connector.keys import key_hash
 from connector.trackers.service import SyncResult, TrackerService
+from connector.trackers.tenancy import Tenant, reserved
 from connector.trackers.validation import MAX_TRACKERS, TrackerIn, duplicate_names
 
 bp = APIBlueprint(
@@ -31,7 +39,7 @@ bp = APIBlueprint(
 
 # -- models (also the OpenAPI document) -----------------------------------------------------------
 class TrackerPath(Strict):
-    tracker_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    tracker_id: str = Field(pattern=TRACKER_ID)
 
 
 class TrackerQuery(Strict):
@@ -112,6 +120,30 @@ def service() -> TrackerService:
     return facade().trackers
 
 
+def is_admin() -> bool:
+    """True when the caller's key is one of CONNECTOR_ADMIN_KEYS (compared as hashes, in constant time)."""
+    presented = key_hash(request.headers.get("Authorization", "").partition(" ")[2].strip())
+    matched = False
+    for candidate in facade().admin_hashes:
+        matched |= hmac.compare_digest(presented, candidate)
+    return matched
+
+
+def tenant() -> Tenant:
+    """Whose trackers this call acts on: the caller's key's own, or the account-wide ones for an admin key."""
+    return Tenant(None if is_admin() else current_caller().key_id)
+
+
+def check_names(who: Tenant, trackers: list[TrackerIn], prefix: str = "") -> None:
+    """An admin key may not use a name in a key's namespace (``key_<12 hex>/...``): 400 invalid_tracker."""
+    if who.key_id is None:
+        problems = [{"field": f"{prefix}[{i}].name" if prefix else "name",
+                     "message": "names starting with key_<12 hex digits>/ are reserved for the keys' own trackers"}
+                    for i, t in enumerate(trackers) if reserved(t.name)]
+        if problems:
+            raise invalid_tracker(problems)
+
+
 def read_body() -> Any:
     """The JSON body, bounded by CONNECTOR_MAX_BODY_BYTES."""
     return read_json(request, facade().settings.max_body_bytes)
@@ -154,13 +186,13 @@ _SYNC = TypeAdapter(SyncRequest)
 @bp.get("/trackers", summary="List saved trackers", responses={200: TrackerList})
 def list_trackers(query: TrackerQuery) -> Response:
     """The Symbl account's saved trackers (`?name=` finds one by its exact name)."""
-    trackers = service().list_saved(current_caller().credential, query.name)
+    trackers = service().list_saved(current_caller().credential, tenant(), query.name)
     return jsonify({"trackers": [_out(t) for t in trackers]})
 
 
 @bp.get("/trackers/<tracker_id>", summary="Get a saved tracker", responses={200: TrackerOut, 404: ErrorResponse})
 def get_tracker(path: TrackerPath) -> Response:
-    return jsonify(_out(service().get(current_caller().credential, path.tracker_id)))
+    return jsonify(_out(service().get(current_caller().credential, tenant(), path.tracker_id)))
 
 
 @bp.post("/trackers", summary="Create saved trackers", responses={201: TrackersCreated, 409: ErrorResponse},
@@ -181,7 +213,9 @@ def create_trackers() -> Response:
         trackers = [validated(_ONE, data)]
     else:
         raise ApiError(400, "invalid_json", 'Send a tracker {"name", "vocabulary"} or a list of them.')
-    created = service().create(current_caller().credential, trackers)
+    who = tenant()
+    check_names(who, trackers, "trackers" if many else "")
+    created = service().create(current_caller().credential, who, trackers)
     response = jsonify({"trackers": [_out(t) for t in created]} if many else _out(created[0]))
     response.status_code = 201
     return response
@@ -197,13 +231,15 @@ def update_tracker(path: TrackerPath) -> Response:
         raise ApiError(400, "invalid_json", 'Send the tracker as {"name", "vocabulary"}.')
     data = {k: v for k, v in data.items() if not (k == "id" and v == path.tracker_id)}
     tracker = validated(_ONE, data)
-    updated = service().update(current_caller().credential, path.tracker_id, tracker)
+    who = tenant()
+    check_names(who, [tracker])
+    updated = service().update(current_caller().credential, who, path.tracker_id, tracker)
     return jsonify(_out(updated))
 
 
 @bp.delete("/trackers/<tracker_id>", summary="Delete a saved tracker", responses={200: TrackerDeleted, 404: ErrorResponse})
 def delete_tracker(path: TrackerPath) -> Response:
-    service().delete(current_caller().credential, path.tracker_id)
+    service().delete(current_caller().credential, tenant(), path.tracker_id)
     return jsonify({"id": path.tracker_id, "deleted": True})
 
 
@@ -218,7 +254,9 @@ def sync_trackers() -> Response:
     wanted: SyncRequest = validated(_SYNC, data)
     if problems := duplicate_names(wanted.trackers):
         raise invalid_tracker(problems)
-    result: SyncResult = service().sync(current_caller().credential, wanted.trackers,
+    who = tenant()
+    check_names(who, wanted.trackers, "trackers")
+    result: SyncResult = service().sync(current_caller().credential, who, wanted.trackers,
                                         delete_missing=wanted.delete_missing, dry_run=wanted.dry_run)
 
     def items(trackers: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -232,3 +270,11 @@ def sync_trackers() -> Response:
         "deleted": items(result.deleted), "unchanged": items(result.unchanged),
     })
 
+
+
+def apply_saved_trackers(parsed: ConversationInput, caller: Caller) -> ConversationInput:
+    """A submit's ``tracker_names`` / ``enable_all_trackers`` resolved among the caller's own saved
+    trackers (`TrackerService.apply`)."""
+    if not parsed.tracker_names and not parsed.enable_all_trackers:
+        return parsed
+    return service().apply(parsed, caller.credential, tenant())

@@ -4,7 +4,7 @@ Everything a connector shows (Zapier output fields and samples, n8n output
 descriptions, Make interfaces) and the facade's OpenAPI schema come from these
 models or are checked against them by a test that fails on drift.
 
-Rules:
+Rules (docs/design.md, the flat insights contract):
 - every field is always present, with an empty value ("" / 0 / false / []) rather than missing;
 - a scalar wherever a scalar will do; arrays hold flat objects only, never primitives
   (Zapier comma-joins arrays of primitives);

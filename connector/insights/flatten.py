@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from connector.insights.clean import clean, clean_text
 from connector.insights.contract import (
     ActionItem,
     EntityItem,
@@ -43,6 +44,8 @@ from connector.insights.render_slack import render_slack_blocks, render_slack_te
 DEFAULT_LANGUAGE = "en-US"
 POSITIVE_ABOVE = 0.3
 NEGATIVE_BELOW = -0.3
+_CLEANED = ("conversation", "messages", "topics", "action_items", "follow_ups", "questions", "entities", "analytics",
+            "trackers", "summary")  # Symbl's bodies: every string in them loses the unsafe characters
 _SENTIMENTS = frozenset({"positive", "neutral", "negative"})
 
 
@@ -480,6 +483,8 @@ def flatten(
     ``name`` overrides the conversation's name (then its ID); ``language`` defaults to en-US;
     ``links`` are copied as given; the Slack and CRM messages are rendered from the result.
     """
+    raw = raw.model_copy(update={f: clean(getattr(raw, f)) for f in _CLEANED})
+    name = clean_text(name)
     conversation = _dict(raw.conversation)
     messages = _items(raw.messages, "messages")
     people = _collect_members(conversation, _items(raw.analytics, "members"), messages)

@@ -89,7 +89,7 @@ class ConversationOptions(BaseModel):
     detect_entities: bool = Field(True, description="Detect people, organisations, dates ...")
     enable_summary: bool = Field(True, description="Ask Symbl for a summary.")
     trackers: list[TrackerSpec] = Field(default_factory=list, max_length=50, description="Inline trackers.")
-    enable_all_trackers: bool = Field(False, description="Also detect every tracker saved in the Symbl account.")
+    enable_all_trackers: bool = Field(False, description="Also detect every saved tracker of your key (sent inline).")
     tracker_names: list[str] = Field(
         default_factory=list, max_length=100,
         description="Apply these saved trackers (by exact name); the facade sends their phrases inline as trackers.",
@@ -134,7 +134,8 @@ class ConversationInput(ConversationOptions):
     type: Literal["audio_url", "video_url"] | None = Field(None, description="Inferred from the URL when omitted.")
     wait: float | None = Field(None, ge=0, description="Seconds to wait for the result (0 answers at once).")
     include: list[str] | None = Field(None, description="Insight parts to read; default all.")
-    callback_url: str | None = Field(None, max_length=2048, description="https URL the result is POSTed to.")
+    callback_url: str | None = Field(None, max_length=2048, description=(
+        "https URL the result is POSTed to (public; sandbox mode also accepts http://127.0.0.1 and localhost)."))
     ask: str | None = Field(None, min_length=1, max_length=2000,
                             description="A question for Nebula; the answer is in `answer` when the job completes.")
     fields: list[AskField] | None = Field(

@@ -1,4 +1,4 @@
-"""Map our options onto Symbl's request bodies and query strings.
+"""Map our options onto Symbl's request bodies and query strings (docs/symbl-api-notes.md, Submitting work).
 
 Text and URL submits take options in the JSON body; file uploads take them in the query string
 (booleans as "true"/"false", lists JSON-encoded). Diarization goes in the query string on URL

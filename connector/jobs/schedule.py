@@ -1,5 +1,5 @@
 """The polling schedule: detection delay stays within ~10% of a job's age while the number of
-status calls grows only logarithmically with the job's duration."""
+status calls grows only logarithmically with the job's duration (docs/design.md, Targets)."""
 
 from __future__ import annotations
 

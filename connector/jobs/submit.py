@@ -23,7 +23,7 @@ from connector.jobs import payloads
 from connector.jobs.options import ConversationInput
 from connector.store import keys
 from connector.store.base import Store, StoreUnavailable, Submission
-from connector.symbl.client import SymblClient
+from connector.symbl.client import SymblClient, segment
 from connector.symbl.credentials import Credential
 from connector.symbl.errors import SymblNotFound, SymblRateLimited
 
@@ -280,7 +280,7 @@ class Submitter:
     ) -> Submission:
         """Call Symbl and return the (unrecorded) submission of the job it accepted."""
         webhook = self._webhook_url()
-        suffix = f"/{conversation_id}" if conversation_id else ""
+        suffix = f"/{segment(conversation_id)}" if conversation_id else ""
         method = "PUT" if conversation_id else "POST"
         if upload is not None:
             answer = self._client.submit(
@@ -300,6 +300,9 @@ class Submitter:
                 json_body=payloads.text_body(request, webhook),
             )
         conversation = str(answer.get("conversationId") or conversation_id or "")
+        if conversation_id is not None and conversation != conversation_id:
+            # An append counts only for the conversation asked for, never for the one Symbl names instead.
+            raise SymblNotFound("Symbl's answer to the append names another conversation.", path=f"/v1/process{suffix}")
         job = str(answer.get("jobId") or "")
         now = self._clock()
         sub = Submission(

@@ -245,3 +245,13 @@ def _join(scheme: str, host: str, port: int | None, rest: str) -> str:
     if port is not None and port != (443 if scheme == "https" else 80):
         netloc += f":{port}"
     return f"{scheme}://{netloc}{rest}"
+
+
+# --- Sandbox mode only: a local receiver (`connector listen`) at http(s)://127.0.0.1 or localhost.
+# Never in live mode. Other loopback addresses (127.0.0.2, ::1) stay refused.
+LOCAL_RECEIVER = ("127.0.0.1/32", "localhost")
+
+
+def effective_allowlist(entries: Sequence[str], *, allow_loopback: bool) -> list[str]:
+    """``CONNECTOR_CALLBACK_ALLOWLIST`` plus, when ``allow_loopback`` (sandbox mode), 127.0.0.1 and localhost."""
+    return [*entries, *LOCAL_RECEIVER] if allow_loopback else list(entries)

@@ -1,6 +1,7 @@
 """Waiting for a submission, composed once: while it is queued, wait for the dispatcher to send
 it; then wait on the job watcher for a terminal status; a failure is re-read from the store for
 its recorded error. The result is a value (`Outcome`) the views only map to 200, 202 or 422.
+When the server drains (graceful shutdown), every wait ends at once with where the job stands.
 
 The clock and sleep are injected so tests can drive the queued phase without real time."""
 
@@ -67,9 +68,9 @@ class Waiter:
         return Outcome(recorded, "failed", recorded.error or failure_error())
 
     def dispatched(self, sub: Submission, deadline: float) -> Submission:
-        """Wait while ``sub`` is queued; return its current record, which is the dispatched job's
-        once Symbl has it (the queued ID is an alias of it)."""
-        while sub.status == "queued":
+        """Wait while ``sub`` is queued (and the server is not draining); return its current record,
+        which is the dispatched job's once Symbl has it (the queued ID is an alias of it)."""
+        while sub.status == "queued" and not self._watcher.draining():
             remaining = deadline - self._clock()
             if remaining <= 0:
                 break

@@ -95,6 +95,7 @@ class JobWatcher:
         self._threads: list[threading.Thread] = []
         self._stop_listening: Callable[[], None] | None = None
         self._webhooks_active = False
+        self._draining = False
         self.status_calls = 0
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -112,6 +113,19 @@ class JobWatcher:
             self._stop_listening()
         for thread in self._threads:
             thread.join(timeout=STOP_JOIN_SECONDS)
+
+    def drain(self) -> None:
+        """The server is shutting down: end every wait now (callers get a 202 with the IDs).
+
+        Jobs are not abandoned: they stay in the store, and another instance or the restarted
+        process finishes them and sends their callbacks."""
+        self._draining = True
+        for tracked in list(self._jobs.values()):
+            with tracked.cond:
+                tracked.cond.notify_all()
+
+    def draining(self) -> bool:
+        return self._draining
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -139,7 +153,7 @@ class JobWatcher:
             return observed
         tracked = self.track(sub)
         with WAITS.track_inprogress(), tracked.cond:
-            tracked.cond.wait_for(lambda: tracked.done, timeout=max(timeout, 0.0))
+            tracked.cond.wait_for(lambda: tracked.done or self._draining, timeout=max(timeout, 0.0))
             return tracked.status
 
     def observed(self, job_id: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Symbl sandbox: a local, faithful emulator of the Symbl.ai REST API (as Symbl documents it).
+"""Symbl sandbox: a local, faithful emulator of the Symbl.ai REST API (``docs/symbl-api-notes.md``).
 
 It owns token generation, the ten Async submit endpoints, the Job API with webhooks, and the
 Conversation API, with insights derived deterministically from the submitted text (or from a

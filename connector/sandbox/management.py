@@ -1,4 +1,4 @@
-"""Symbl's Management API for trackers, under ``/v1/manage``.
+"""Symbl's Management API for trackers (docs/symbl-api-notes.md, Management API), under ``/v1/manage``.
 
 Every call holds the account's single management slot for ``management_latency_seconds`` (so
 concurrent calls really overlap) and a second call of the same appId meanwhile answers 429.

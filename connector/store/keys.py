@@ -80,6 +80,11 @@ def tracker_lock(app_id: str) -> str:
     return f"symbl-manage-lock:{hashlib.sha256(app_id.encode()).hexdigest()[:16]}"
 
 
+def tracker_owner(app_id: str, tracker_id: str) -> str:
+    """The API key that owns a saved tracker of a Symbl account (by app ID, hashed)."""
+    return f"tracker-owner:{hashlib.sha256(app_id.encode()).hexdigest()[:16]}:{tracker_id}"
+
+
 def callscore(conversation_id: str, job_id: str) -> str:
     """A conversation's Call Score, once read."""
     return f"callscore:{conversation_id}:{job_id}"

@@ -53,6 +53,12 @@ PART_PATHS: dict[str, str] = {
 PART_PARAMS: dict[str, dict[str, str]] = {"messages": {"sentiment": "true"}, "topics": {"sentiment": "true"}}
 
 
+def segment(value: str) -> str:
+    """An ID escaped as exactly one URL path segment: ``#``, ``?``, ``/`` and ``%`` cannot change
+    which resource Symbl is asked about."""
+    return quote(value, safe="")
+
+
 def _message_of(response: requests.Response) -> str:
     try:
         body = response.json()
@@ -150,12 +156,12 @@ class SymblClient:
 
     def job_status(self, credential: Credential, job_id: str, deadline: float) -> str:
         """Return a job's status string (lower case)."""
-        data = self._send("GET", f"/v1/job/{job_id}", credential, deadline)
+        data = self._send("GET", f"/v1/job/{segment(job_id)}", credential, deadline)
         return str(data.get("status", ""))
 
     def get_part(self, credential: Credential, conversation_id: str, part: str, deadline: float) -> Any:
         """Read one Conversation API part (see PART_PATHS)."""
-        path = f"/v1/conversations/{conversation_id}{PART_PATHS[part]}"
+        path = f"/v1/conversations/{segment(conversation_id)}{PART_PATHS[part]}"
         return self._send("GET", path, credential, deadline, params=PART_PARAMS.get(part))
 
     # -- Call Score and Experiences (summary pages) ----------------------------------------------
@@ -185,7 +191,7 @@ class SymblClient:
 
     def get_tracker(self, credential: Credential, tracker_id: str, deadline: float) -> dict[str, Any]:
         """One saved tracker ``{id, name, vocabulary}``."""
-        return self._send("GET", f"{MANAGE_TRACKER}/{tracker_id}", credential, deadline)["tracker"]
+        return self._send("GET", f"{MANAGE_TRACKER}/{segment(tracker_id)}", credential, deadline)["tracker"]
 
     def create_trackers(self, credential: Credential, trackers: list[dict[str, Any]], deadline: float) -> list[dict[str, Any]]:
         """Create ``[{name, vocabulary}]`` in one call (Symbl creates all or none)."""
@@ -195,11 +201,11 @@ class SymblClient:
                        deadline: float) -> dict[str, Any]:
         """Replace a saved tracker's name and vocabulary."""
         body = {"id": tracker_id, "name": tracker["name"], "vocabulary": tracker["vocabulary"]}
-        return self._send("PUT", f"{MANAGE_TRACKER}/{tracker_id}", credential, deadline, json=body)["tracker"]
+        return self._send("PUT", f"{MANAGE_TRACKER}/{segment(tracker_id)}", credential, deadline, json=body)["tracker"]
 
     def delete_tracker(self, credential: Credential, tracker_id: str, deadline: float) -> None:
         """Delete a saved tracker."""
-        self._send("DELETE", f"{MANAGE_TRACKER}/{tracker_id}", credential, deadline)
+        self._send("DELETE", f"{MANAGE_TRACKER}/{segment(tracker_id)}", credential, deadline)
 
     # -- the one send path ------------------------------------------------------------------
     def _send(

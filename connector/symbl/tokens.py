@@ -5,7 +5,7 @@ and only one of them refreshes it; a small in-process copy saves a store read pe
 
 Refresh happens early, at ``min(300 s, half the lifetime)`` before expiry, until Symbl shows
 that it answers a repeat generate with the *same* token and its remaining lifetime (it does,
-per Symbl's authentication docs): an early refresh can then never get a newer token, so from then on the
+docs/symbl-api-notes.md, Tokens): an early refresh can then never get a newer token, so from then on the
 token is used until its expiry and replaced then (one generate call per lifetime). A request that
 meets the switch at the very instant of expiry gets a 401, and the client refreshes once and
 retries. ``MIN_SAME_TOKEN_WAIT`` stops a loop of generates while Symbl still reports ~0 s left.

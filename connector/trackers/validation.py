@@ -1,4 +1,4 @@
-"""What a saved tracker must be before it is sent to Symbl.
+"""What a saved tracker must be before it is sent to Symbl (docs/symbl-api-notes.md, Management API).
 
 The models double as the request schema of the API (OpenAPI). Rules: a name of 1-100 characters;
 1-500 phrases of at most 200 characters; letters, digits, spaces and only ``.`` ``'`` ``-`` as

@@ -96,8 +96,8 @@ def test_upload_over_the_limit_is_413(facade_url):
     ("method", "path", "status", "code"),
     [
         ("GET", "/v1/jobs/00000000-0000-4000-8000-000000000000", 404, "job_not_found"),
-        ("GET", "/v1/jobs/x?wait=-3", 400, "invalid_request"),
-        ("GET", "/v1/jobs/x?wait=abc", 400, "invalid_request"),
+        ("GET", "/v1/jobs/00000000-0000-4000-8000-000000000000?wait=-3", 400, "invalid_request"),
+        ("GET", "/v1/jobs/00000000-0000-4000-8000-000000000000?wait=abc", 400, "invalid_request"),
         ("GET", "/v1/conversations/9999999999999999/insights", 404, "conversation_not_found"),
         ("GET", "/v1/conversations/1/insights?format=xml", 400, "invalid_request"),
         ("GET", "/v1/conversations/1/insights?include=bogus", 400, "invalid_request"),

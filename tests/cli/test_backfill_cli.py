@@ -34,10 +34,16 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"max_concurrent_jobs": 2, "poll_min_seconds": 0.1, "poll_max_seconds": 0.3})
 
 
-def backfill(file: Path, url: str, *extra: str) -> subprocess.Popen:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def backfill(file: Path, url: str, *extra: str, sigint_ignored: bool = False) -> subprocess.Popen:
+    """`connector backfill` as a child; ``sigint_ignored`` starts it as nohup or a backgrounded shell would."""
     return subprocess.Popen([sys.executable, "-m", "connector.cli", "backfill", str(file), "--url", url, "--key",
                              API_KEY, "--poll", "0.2", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            preexec_fn=_ignore_sigint if sigint_ignored else None)
 
 
 def submits(sandbox: Sandbox) -> int:
@@ -90,6 +96,25 @@ def test_backfill_interrupted_and_resumed_without_duplicates(tmp_path: Path, fac
     third = backfill(file, facade_url)  # everything done: nothing is sent again
     assert third.wait(timeout=60) == 0
     assert submits(sandbox) == N
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_backfill_started_with_sigint_ignored(tmp_path: Path, facade_url: str, sandbox: Sandbox):
+    """A parent that ignores SIGINT (nohup, `cmd &`, some CI runners) passes that on; Ctrl-C still stops it."""
+    sandbox.configure(job_seconds=30)
+    file = tmp_path / "calls.txt"
+    file.write_text("".join(f"https://recordings.example.com/ignored/{i}.mp3\n" for i in range(4)))
+    child = backfill(file, facade_url, sigint_ignored=True)
+    eventually(lambda: submits(sandbox) >= 2, timeout=30)
+    child.send_signal(signal.SIGINT)
+    try:
+        _, err = child.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        raise AssertionError("connector backfill ignored Ctrl-C (SIGINT) it inherited as ignored") from None
+    assert child.returncode == 130, err
+    assert "resume" in err
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Symbl's Management API for trackers (shared/symbl-api.md section 10) in the sandbox."""
+"""Symbl's Management API for trackers (docs/symbl-api-notes.md, Management API) in the sandbox."""
 
 from __future__ import annotations
 
