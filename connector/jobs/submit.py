@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from connector.jobs import payloads
 from connector.jobs.options import ConversationInput
@@ -26,9 +26,6 @@ from connector.store.base import Store, StoreUnavailable, Submission
 from connector.symbl.client import SymblClient, segment
 from connector.symbl.credentials import Credential
 from connector.symbl.errors import SymblNotFound, SymblRateLimited
-
-if TYPE_CHECKING:
-    from connector.queue.slots import Slots
 
 IDEMPOTENCY_TTL = 24 * 3600.0
 IDEMPOTENCY_WAIT = 60.0
@@ -47,6 +44,17 @@ class Upload:
     chunks: Iterable[bytes]
     media: Literal["audio", "video"]
     content_type: str
+
+
+class SlotPool(Protocol):
+    """The concurrency slots of Symbl credentials (`queue/slots.Slots`)."""
+
+    @property
+    def enabled(self) -> bool: ...
+
+    def reserve_one(self, credential_id: str, *, wait: float = 0.0) -> str | None: ...
+
+    def release(self, credential_id: str, *rids: str) -> None: ...
 
 
 class IdempotencyConflict(Exception):
@@ -96,7 +104,7 @@ class Submitter:
         webhook_url: Callable[[], str | None],
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
-        slots: Slots | None = None,
+        slots: SlotPool | None = None,
         on_queued: Callable[[], None] | None = None,
     ) -> None:
         self._client = client
