@@ -90,6 +90,8 @@ class CallScores:
                 data = json.loads(cached)
                 return Score("failed") if data.get("failed") else Score("ready", data)
             if self._store.kv_set_if_absent(f"callscore-poll:{conversation_id}", self._owner, self._poll):
+                if self._store.kv_get(kept) is not None:
+                    continue  # kept by the poller whose lease just expired
                 call_deadline = max(deadline, self._clock() + 10.0)  # one read may finish past the wait
                 status = self._client.callscore_status(credential, conversation_id, call_deadline)
                 if status == "completed":

@@ -44,6 +44,9 @@ class SummaryPages:
                 return url
             if self._store.kv_set_if_absent(lease, self._owner, CREATE_LEASE_SECONDS):
                 try:
+                    url = self._store.kv_get(kept)  # created by the holder of the lease just released?
+                    if url:
+                        return url
                     body = {"name": NAME, "summaryURLExpiresIn": EXPIRES_SECONDS}
                     created = self._client.create_experience(credential, conversation_id, body, deadline)
                     url = str(created.get("url") or "")
