@@ -4,7 +4,11 @@ same file answers every read exactly as the first did, over real HTTP."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,8 +17,11 @@ import requests
 
 from connector.sandbox import SandboxConfig, create_sandbox_app
 from connector.sandbox.persistence import SavedState, StateFile, restore, snapshot
+from tests.facade.conftest import eventually
+from tests.facade.receiver import receiver
 from tests.sandbox.conftest import Symbl, text_body
 from tests.servers import serve
+from tests.store.conftest import free_port
 
 PARTS = ("messages", "topics", "questions", "action-items", "follow-ups", "entities", "trackers-detected",
          "analytics", "members", "summary")
@@ -142,3 +149,42 @@ def test_snapshot_and_restore_round_trip(tmp_path: Path):
     assert conversation.jobs[0] is other.jobs.jobs[conversation.jobs[0].id]  # shared, not copied
     StateFile(other, tmp_path / "b.json").save()
     assert json.loads((tmp_path / "b.json").read_text()) == json.loads(saved)
+
+
+@contextmanager
+def sandbox_process(state_file: Path, job_seconds: float) -> Iterator[Symbl]:
+    """`connector sandbox --state FILE` as a process; stopped with SIGTERM at the end."""
+    port = free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")},
+           "SANDBOX_JOB_SECONDS": str(job_seconds)}
+    proc = subprocess.Popen([sys.executable, "-m", "connector.cli", "sandbox", "--port", str(port), "--quiet",
+                             "--state", str(state_file)], env=env)
+    try:
+        symbl = Symbl(f"http://127.0.0.1:{port}")
+        eventually(lambda: _answers(symbl), timeout=30, step=0.1)
+        yield symbl
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+
+
+def _answers(symbl: Symbl) -> bool:
+    try:
+        return symbl.control("GET", "/stats").status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def test_sigterm_keeps_webhook_progress_so_no_status_is_posted_twice(tmp_path: Path):
+    kept = tmp_path / "sandbox-state.json"
+    with receiver() as got:
+        with sandbox_process(kept, job_seconds=4) as symbl:
+            job_id = symbl.submit_text(text_body(webhookUrl=got.url)).json()["jobId"]
+            eventually(lambda: len(got.bodies) >= 1, timeout=30, step=0.05)  # "scheduled" was POSTed
+        assert json.loads(kept.read_text())["jobs"][0]["notified"] >= 1  # saved at SIGTERM, after the submit
+        with sandbox_process(kept, job_seconds=4) as symbl:
+            assert symbl.wait(job_id, timeout=30) == "completed"
+            eventually(lambda: json.loads(got.bodies[-1])["status"] == "completed", timeout=30, step=0.05)
+    statuses = [json.loads(body)["status"] for body in got.bodies]
+    assert statuses[0] == "scheduled" and statuses[-1] == "completed"
+    assert len(statuses) == len(set(statuses)), statuses  # nothing POSTed again after the restart
