@@ -8,7 +8,8 @@ When: the file is rewritten after every successful request that may change the a
 (submits, appends, conversation edits and deletes, tracker changes, experiences, the admin job
 endings and reset), *before* the answer leaves, so whatever a client was told survives even a
 SIGKILL; ``connector sandbox`` saves once more on SIGTERM/Ctrl-C (webhook progress). A write goes to
-a temporary file (mode 0600) in the same directory, is fsynced, then renamed over the file.
+a temporary file (mode 0600) in the same directory, is fsynced, then renamed over the file; concurrent
+requests share one write (group commit).
 
 Jobs keep their wall-clock schedule: a job running when the sandbox stopped completes at the time
 it was scheduled to (relative to its original submit), or is already completed at the next start if
@@ -20,7 +21,6 @@ the sandbox starts empty, saying so on stderr.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -135,7 +135,9 @@ class StateFile:
     def __init__(self, state: SandboxState, path: str | os.PathLike[str]) -> None:
         self.state = state
         self.path = Path(path)
-        self._lock = threading.Lock()  # one write at a time, each with a snapshot taken inside it
+        self._cond = threading.Condition()  # one write at a time, each with a snapshot taken inside it
+        self._requested = self._saved = 0  # save() calls so far / covered by a finished write
+        self._writing = False
         self._written: bytes | None = None
 
     def load(self) -> bool:
@@ -157,24 +159,47 @@ class StateFile:
         return True
 
     def save(self) -> None:
-        """Write the current state atomically (owner-readable only); skip when nothing changed."""
-        with self._lock:
-            data = snapshot(self.state).model_dump(mode="json")
-            raw = json.dumps(data, separators=(",", ":")).encode()
-            if raw == self._written:
-                return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:  # mkstemp creates it 0600
-                    handle.write(raw)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            self._written = raw
+        """Write the state as it is now; return once a write that began after this call succeeded.
+
+        Concurrent callers share writes (group commit): while one write runs, the others wait and the
+        next write covers them all.
+        """
+        with self._cond:
+            self._requested += 1
+            ticket = self._requested
+            while self._saved < ticket:
+                if self._writing:
+                    self._cond.wait()
+                    continue
+                self._writing, covers, written = True, self._requested, False
+                self._cond.release()
+                try:
+                    self._write()
+                    written = True
+                finally:
+                    self._cond.acquire()
+                    self._writing = False
+                    if written:
+                        self._saved = max(self._saved, covers)
+                    self._cond.notify_all()
+
+    def _write(self) -> None:
+        """Write a fresh snapshot atomically (owner-readable only); skip when nothing changed."""
+        raw = snapshot(self.state).model_dump_json().encode()
+        if raw == self._written:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:  # mkstemp creates it 0600
+                handle.write(raw)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._written = raw
 
     def init_app(self, app: Flask) -> None:
         """Save after every successful request that may have changed the account, before it is answered."""

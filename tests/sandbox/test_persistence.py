@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -188,3 +189,13 @@ def test_sigterm_keeps_webhook_progress_so_no_status_is_posted_twice(tmp_path: P
     statuses = [json.loads(body)["status"] for body in got.bodies]
     assert statuses[0] == "scheduled" and statuses[-1] == "completed"
     assert len(statuses) == len(set(statuses)), statuses  # nothing POSTed again after the restart
+
+
+def test_concurrent_submits_are_all_kept(tmp_path: Path):
+    """Writes of concurrent requests are shared (group commit); every acknowledged submit is in the file."""
+    kept = tmp_path / "sandbox-state.json"
+    with sandbox(kept) as (symbl, _), ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: Symbl(symbl.url).submit_text(), range(24)))
+        assert all(a.status_code == 201 for a in answers)
+        saved = json.loads(kept.read_text())  # read while the sandbox still runs: no shutdown save needed
+    assert sorted(c["id"] for c in saved["conversations"]) == sorted(a.json()["conversationId"] for a in answers)
