@@ -54,11 +54,16 @@ def _die_with_parent() -> None:
         pass
 
 
-def start_sandbox_process() -> str:
-    """Start `connector sandbox` on a free loopback port as a child process; return its URL."""
+def start_sandbox_process(state_file: str = "") -> str:
+    """Start `connector sandbox` on a free loopback port as a child process; return its URL.
+
+    ``state_file``: where the sandbox keeps its account state across restarts ("" = memory only).
+    """
     port = _free_port()
+    keep = ["--state", state_file] if state_file else []
     child = subprocess.Popen(
-        [sys.executable, "-m", "connector.cli", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--quiet"],
+        [sys.executable, "-m", "connector.cli", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--quiet",
+         *keep],
         preexec_fn=_die_with_parent,
     )
 
@@ -73,6 +78,13 @@ def start_sandbox_process() -> str:
     atexit.register(stop)
     _wait_port(port)
     return f"http://127.0.0.1:{port}"
+
+
+def _sandbox_state_file(store_url: str) -> str:
+    """Where the embedded sandbox keeps its state: SANDBOX_STATE_FILE, else beside the store's data."""
+    from connector.sandbox_keys import STATE_FILE, data_dir
+
+    return os.environ.get("SANDBOX_STATE_FILE") or str(data_dir(store_url) / STATE_FILE)
 
 
 def _settings_or_exit() -> Any:
@@ -97,7 +109,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         env["CONNECTOR_WORKERS"] = str(args.workers)  # each worker's share of CONNECTOR_MAX_WAITS_PER_KEY
     if settings.sandbox:
         if "SYMBL_BASE_URL" not in env:
-            env["SYMBL_BASE_URL"] = start_sandbox_process()
+            env["SYMBL_BASE_URL"] = start_sandbox_process(_sandbox_state_file(settings.store_url))
         print(f"SANDBOX MODE: no SYMBL_APP_ID set; Symbl calls go to the local sandbox at {env['SYMBL_BASE_URL']}",
               file=sys.stderr)
         from connector.sandbox_keys import API_KEY_FILE, CALLBACK_SECRET_FILE, data_dir
@@ -146,7 +158,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     if args.quiet:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = create_sandbox_app(SandboxConfig())
+    config = SandboxConfig(state_file=args.state) if args.state is not None else SandboxConfig()
+    app = create_sandbox_app(config)
     server = make_server(args.host, args.port, app, threaded=True)
     if not args.quiet:
         print(f"Symbl sandbox on http://{args.host}:{server.port} (app id sandbox-app-id, secret sandbox-app-secret)",
@@ -157,6 +170,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+    if "sandbox_state_file" in app.extensions:  # what changed since the last request (webhook progress)
+        app.extensions["sandbox_state_file"].save()
     return 0
 
 
@@ -241,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     sandbox = sub.add_parser("sandbox", help="run the Symbl sandbox (API emulator) alone")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8099)
+    sandbox.add_argument("--state", metavar="FILE", default=None,
+                         help="keep the account state in FILE across restarts (default SANDBOX_STATE_FILE, "
+                              "else memory only)")
     sandbox.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
     sandbox.set_defaults(func=cmd_sandbox)
     demo = sub.add_parser("demo", help="a full round trip against the sandbox, printed")
