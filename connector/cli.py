@@ -23,6 +23,13 @@ from typing import Any
 # this process, and gevent must patch ssl before anything imports it.
 
 
+def _sandbox_state_file(store_url: str) -> str:
+    """Where the embedded sandbox keeps its state: SANDBOX_STATE_FILE, else beside the store's data."""
+    from connector.sandbox_keys import STATE_FILE, data_dir
+
+    return os.environ.get("SANDBOX_STATE_FILE") or str(data_dir(store_url) / STATE_FILE)
+
+
 def _settings_or_exit() -> Any:
     """The settings from the environment, or exit 2 with the configuration error (no traceback)."""
     from pydantic import ValidationError
@@ -47,7 +54,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if "SYMBL_BASE_URL" not in env:
             from connector.sandbox_process import start_sandbox_process
 
-            env["SYMBL_BASE_URL"] = start_sandbox_process()
+            env["SYMBL_BASE_URL"] = start_sandbox_process(_sandbox_state_file(settings.store_url))
         print(f"SANDBOX MODE: no SYMBL_APP_ID set; Symbl calls go to the local sandbox at {env['SYMBL_BASE_URL']}",
               file=sys.stderr)
         from connector.sandbox_keys import (
@@ -101,7 +108,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     if args.quiet:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = create_sandbox_app(SandboxConfig())
+    config = SandboxConfig(state_file=args.state) if args.state is not None else SandboxConfig()
+    app = create_sandbox_app(config)
     server = make_server(args.host, args.port, app, threaded=True)
     if not args.quiet:
         print(f"Symbl sandbox on http://{args.host}:{server.port} (app id sandbox-app-id, secret sandbox-app-secret)",
@@ -112,6 +120,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+    if "sandbox_state_file" in app.extensions:  # what changed since the last request (webhook progress)
+        app.extensions["sandbox_state_file"].save()
     return 0
 
 
@@ -186,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     sandbox = sub.add_parser("sandbox", help="run the Symbl sandbox (API emulator) alone")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8099)
+    sandbox.add_argument("--state", metavar="FILE", default=None,
+                         help="keep the account state in FILE across restarts (default SANDBOX_STATE_FILE, "
+                              "else memory only)")
     sandbox.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
     sandbox.set_defaults(func=cmd_sandbox)
     demo = sub.add_parser("demo", help="a full round trip against the sandbox, printed")

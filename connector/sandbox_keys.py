@@ -24,6 +24,7 @@ from connector.store import sqlite_path
 
 API_KEY_FILE = "sandbox-api-key"
 CALLBACK_SECRET_FILE = "sandbox-callback-secret"
+STATE_FILE = "sandbox-state.json"  # the embedded Symbl sandbox's account state (connector/sandbox/persistence.py)
 
 
 def data_dir(store_url: str) -> Path:

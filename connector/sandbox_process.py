@@ -40,11 +40,16 @@ def _die_with_parent() -> None:
         pass
 
 
-def start_sandbox_process() -> str:
-    """Start `connector sandbox` on a free loopback port as a child process; return its URL."""
+def start_sandbox_process(state_file: str = "") -> str:
+    """Start `connector sandbox` on a free loopback port as a child process; return its URL.
+
+    ``state_file``: where the sandbox keeps its account state across restarts ("" = memory only).
+    """
     port = _free_port()
+    keep = ["--state", state_file] if state_file else []
     child = subprocess.Popen(
-        [sys.executable, "-m", "connector.cli", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--quiet"],
+        [sys.executable, "-m", "connector.cli", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--quiet",
+         *keep],
         preexec_fn=_die_with_parent,
     )
 

@@ -93,6 +93,8 @@ class CallScores:
                 data = json.loads(cached)
                 return Score("failed") if data.get("failed") else Score("ready", data)
             if Lease(self._store, keys.callscore_poll(conversation_id), self._poll, self._owner).acquire():
+                if self._store.kv_get(kept) is not None:
+                    continue  # kept by the poller whose lease just expired
                 call_deadline = max(deadline, self._clock() + 10.0)  # one read may finish past the wait
                 status = self._client.callscore_status(credential, conversation_id, call_deadline)
                 if status == "completed":

@@ -3,8 +3,9 @@
 It owns token generation, the ten Async submit endpoints, the Job API with webhooks, and the
 Conversation API, with insights derived deterministically from the submitted text (or from a
 sample call script for audio/video). It also owns fault injection and the ``/_sandbox`` admin
-routes. It keeps everything in memory, never calls Symbl, and must not import the facade
-(``connector.api``, ``connector.symbl``, ...): the facade depends on it, not the other way round.
+routes. It keeps everything in memory (with ``state_file`` also in a file: ``persistence.py``), never
+calls Symbl, and must not import the facade (``connector.api``, ``connector.symbl``, ...): the facade
+depends on it, not the other way round.
 
 Public interface::
 

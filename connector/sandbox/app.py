@@ -17,12 +17,17 @@ from connector.sandbox import (
 )
 from connector.sandbox.config import SandboxConfig
 from connector.sandbox.errors import register_error_handlers
+from connector.sandbox.persistence import StateFile
 from connector.sandbox.state import SandboxState
 from connector.sandbox.webhooks import WebhookSender
 
 
 def create_sandbox_app(config: SandboxConfig | None = None) -> Flask:
-    """Return a Flask app emulating Symbl's REST API; its state is ``app.extensions["sandbox"]``."""
+    """Return a Flask app emulating Symbl's REST API; its state is ``app.extensions["sandbox"]``.
+
+    With ``config.state_file`` the state is loaded from that file and kept in it
+    (``app.extensions["sandbox_state_file"]``, a ``persistence.StateFile``).
+    """
     app = Flask("connector.sandbox", static_folder=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep Symbl's key order
     state = SandboxState(config or SandboxConfig())
@@ -32,6 +37,11 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> Flask:
     for blueprint in (auth.bp, async_routes.bp, conversation_routes.bp, callscore.bp, experiences.bp, nebula.bp,
                       management.bp, control.bp):
         app.register_blueprint(blueprint)
+    if state.config.state_file:
+        kept = StateFile(state, state.config.state_file)
+        kept.load()
+        kept.init_app(app)
+        app.extensions["sandbox_state_file"] = kept
     sender = WebhookSender(state)
     app.extensions["sandbox_webhooks"] = sender
     sender.start()

@@ -38,6 +38,9 @@ class SandboxConfig(BaseSettings):
         2.0, ge=0, description="how long after its job completes a Call Score becomes ready"
     )
     nebula_api_key: str = Field("sandbox-nebula-key", description="the ApiKey header the emulated Nebula accepts")
+    state_file: str = Field(
+        "", description="JSON file the account state is kept in across restarts (persistence.py); empty: memory only"
+    )
 
     def credentials(self) -> dict[str, str]:
         """Return every accepted appId -> appSecret pair."""

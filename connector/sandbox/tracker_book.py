@@ -104,6 +104,16 @@ class TrackerBook:
             if self._by_app.get(app_id, {}).pop(tracker_id, None) is None:
                 raise tracker_not_found(tracker_id)
 
+    def export(self) -> dict[str, list[dict[str, Any]]]:
+        """Every app's trackers in creation order (to save the account state)."""
+        with self._lock:
+            return {app: [_copy(t) for t in book.values()] for app, book in self._by_app.items()}
+
+    def restore(self, saved: dict[str, list[dict[str, Any]]]) -> None:
+        """Replace every app's trackers with ``saved`` (what ``export`` returned)."""
+        with self._lock:
+            self._by_app = {app: {t["id"]: _copy(t) for t in items} for app, items in saved.items()}
+
     def for_submit(self, app_id: str) -> list[dict[str, Any]]:
         """What ``enableAllTrackers`` applies: the saved trackers, or the built-in set if none are saved."""
         saved = self.all(app_id)

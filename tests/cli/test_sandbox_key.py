@@ -61,7 +61,7 @@ def test_sandbox_key_survives_a_restart_and_sees_earlier_conversations(tmp_path:
     proc, again, _ = start(env, port)
     try:
         assert again == key
-        # the facade's store remembers it for this key (the embedded sandbox itself keeps conversations in memory)
+        # the facade's store remembers it for this key (test_sandbox_state_survives.py: the sandbox keeps it too)
         listed = requests.get(f"{url}/v1/conversations", headers=auth, timeout=30)
         assert listed.status_code == 200, listed.text
         assert [c["conversation_id"] for c in listed.json()["conversations"]] == [conversation_id]
