@@ -176,6 +176,7 @@ def test_nebula_429_and_5xx_are_retried_then_reported(api, sandbox):
     assert "nebula_unavailable" in _codes(flat)
 
 
+@pytest.mark.slow
 def test_without_a_nebula_key_live_mode_answers_a_clear_400(sandbox, tmp_path):
     settings = Settings(  # type: ignore[call-arg]
         SYMBL_APP_ID="sandbox-app-id", SYMBL_APP_SECRET="sandbox-app-secret", SYMBL_BASE_URL=sandbox.url,

@@ -76,6 +76,7 @@ def facade_settings(sandbox: Sandbox, tmp_path: Path, **extra: str) -> Settings:
         CONNECTOR_CALLBACK_SECRET=SECRET, CONNECTOR_LOG_LEVEL="WARNING", **extra)
 
 
+@pytest.mark.slow
 def test_listen_prints_a_verified_sandbox_callback_and_rejects_forgeries(listener: Listening, sandbox: Sandbox,
                                                                           tmp_path: Path):
     app = create_app(facade_settings(sandbox, tmp_path))

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 
 from connector.sandbox import SandboxConfig, create_sandbox_app
@@ -48,6 +49,7 @@ def reads(symbl: Symbl, conversation_id: str) -> dict[str, object]:
     return seen
 
 
+@pytest.mark.slow
 def test_a_sandbox_on_the_same_file_answers_as_the_first_did(tmp_path: Path):
     kept = tmp_path / "data" / "sandbox-state.json"
     body = text_body(detectEntities=True, enableSummary=True, enableAllTrackers=True,
@@ -91,6 +93,7 @@ def test_a_sandbox_on_the_same_file_answers_as_the_first_did(tmp_path: Path):
                             timeout=10).text == page_html
 
 
+@pytest.mark.slow
 def test_a_job_running_when_the_sandbox_stops_completes_after_the_restart(tmp_path: Path):
     kept = tmp_path / "sandbox-state.json"
     with sandbox(kept, job_seconds=1.5) as (symbl, _):
@@ -176,6 +179,7 @@ def _answers(symbl: Symbl) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_sigterm_keeps_webhook_progress_so_no_status_is_posted_twice(tmp_path: Path):
     kept = tmp_path / "sandbox-state.json"
     with receiver() as got:
