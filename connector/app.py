@@ -19,14 +19,19 @@ from connector.store.base import Store
 log = logging.getLogger("connector")
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None, start_background: bool | None = None) -> OpenAPI:
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, start_background: bool | None = None
+) -> OpenAPI:
     """Build the Flask app. Tests pass ``settings`` (and may pass a store)."""
     settings = settings or Settings()
     configure_logging(settings.log_level)
     app = OpenAPI(
         __name__,
-        info=Info(title="Symbl connector", version=__version__,
-                  description="Submit-and-wait and get-insights over Symbl.ai, with flat output for low-code tools."),
+        info=Info(
+            title="Symbl connector",
+            version=__version__,
+            description="Submit-and-wait and get-insights over Symbl.ai, with flat output for low-code tools.",
+        ),
         security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
         doc_prefix="/docs",
         doc_url="/openapi.json",
@@ -45,11 +50,17 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         the_facade.start()
     log.info(
         "facade ready",
-        extra={"mode": the_facade.mode, "symbl_base_url": settings.base_url, "store": settings.store_url.split("://")[0]},
+        extra={
+            "mode": the_facade.mode,
+            "symbl_base_url": settings.base_url,
+            "store": settings.store_url.split("://")[0],
+        },
     )
     if settings.sandbox:
-        log.info("SANDBOX MODE: no SYMBL_APP_ID is set, so Symbl calls go to the local Symbl sandbox at %s",
-                 settings.base_url)
+        log.info(
+            "SANDBOX MODE: no SYMBL_APP_ID is set, so Symbl calls go to the local Symbl sandbox at %s",
+            settings.base_url,
+        )
     return app
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Literal
 
 from flask import current_app
 
@@ -65,7 +66,7 @@ class Facade:
     batches: Batches
 
     @property
-    def mode(self) -> str:
+    def mode(self) -> Literal["sandbox", "live"]:
         """``sandbox`` without Symbl credentials, else ``live``."""
         return "sandbox" if self.settings.sandbox else "live"
 
@@ -127,42 +128,75 @@ def default_credential(settings: Settings) -> tuple[Credential, str]:
 
 def build_facade(settings: Settings, store: Store | None = None) -> Facade:
     """Create the store, client, services and background workers for one process."""
-    sealer = sealer_for(settings.encryption_key.get_secret_value(), sandbox=settings.sandbox,
-                        store_url=settings.store_url)
+    sealer = sealer_for(
+        settings.encryption_key.get_secret_value(), sandbox=settings.sandbox, store_url=settings.store_url
+    )
     store = SealedStore(store or open_store(settings.store_url), sealer)
-    client = SymblClient(settings.base_url, store, connect_timeout=settings.symbl_connect_timeout,
-                         read_timeout=settings.symbl_read_timeout)
+    client = SymblClient(
+        settings.base_url,
+        store,
+        connect_timeout=settings.symbl_connect_timeout,
+        read_timeout=settings.symbl_read_timeout,
+    )
     default, nebula_key = default_credential(settings)
     credentials = CredentialBook(store)
     credentials.add_own(default)
     webhook = WebhookEndpoint(store, settings.public_url, settings.webhook_secret.get_secret_value())
     insights_pool = ThreadPoolExecutor(max_workers=INSIGHT_THREADS, thread_name_prefix="insights")
     poll_pool = ThreadPoolExecutor(max_workers=POLL_THREADS, thread_name_prefix="poll")
-    nebula = NebulaClient(settings.nebula_url, nebula_key, connect_timeout=settings.symbl_connect_timeout,
-                          read_timeout=max(settings.symbl_read_timeout, NEBULA_MIN_READ_SECONDS))
-    enricher = Enricher(CallScores(client, store), SummaryPages(client, store),
-                        Asker(client, nebula, store, settings.ask_transcript_max_chars), insights_pool)
+    nebula = NebulaClient(
+        settings.nebula_url,
+        nebula_key,
+        connect_timeout=settings.symbl_connect_timeout,
+        read_timeout=max(settings.symbl_read_timeout, NEBULA_MIN_READ_SECONDS),
+    )
+    enricher = Enricher(
+        CallScores(client, store),
+        SummaryPages(client, store),
+        Asker(client, nebula, store, settings.ask_transcript_max_chars),
+        insights_pool,
+    )
     insights = InsightsService(client, insights_pool, settings.transcript_max_chars, enricher)
     # links in callbacks: never from a request's Host header in live mode (relative without a public URL)
     callback_base = settings.public_url or ("http://localhost" if settings.sandbox else "")
     finisher = Finisher(store, insights, credentials=credentials, default_base_url=callback_base)
-    watcher = JobWatcher(client, store, poll_pool, credentials=credentials, finisher=finisher,
-                         poll_min=settings.poll_min_seconds, poll_max=settings.poll_max_seconds)
-    sender = OutboxSender(store, callback_secret=settings.callback_secret.get_secret_value(),
-                          allowlist=effective_allowlist(settings.callback_allowlist, allow_loopback=settings.sandbox),
-                          retry_hours=settings.callback_retry_hours,
-                          first_retry_seconds=settings.callback_first_retry_seconds)
+    watcher = JobWatcher(
+        client,
+        store,
+        poll_pool,
+        credentials=credentials,
+        finisher=finisher,
+        poll_min=settings.poll_min_seconds,
+        poll_max=settings.poll_max_seconds,
+    )
+    sender = OutboxSender(
+        store,
+        callback_secret=settings.callback_secret.get_secret_value(),
+        allowlist=effective_allowlist(settings.callback_allowlist, allow_loopback=settings.sandbox),
+        retry_hours=settings.callback_retry_hours,
+        first_retry_seconds=settings.callback_first_retry_seconds,
+    )
     slots = Slots(store, settings.max_concurrent_jobs)
     queue_wake = threading.Event()
     submitter = Submitter(client, store, webhook_url=webhook.url, slots=slots, on_queued=queue_wake.set)
-    dispatcher = Dispatcher(store, slots, submitter, credentials=credentials, track=watcher.track,
-                            fail=finisher.fail, wake=queue_wake)
+    dispatcher = Dispatcher(
+        store, slots, submitter, credentials=credentials, track=watcher.track, fail=finisher.fail, wake=queue_wake
+    )
     return Facade(
-        settings=settings, store=store, client=client, watcher=watcher, waiter=Waiter(store, watcher),
-        submitter=submitter, insights=insights, sender=sender, default_credential=default,
+        settings=settings,
+        store=store,
+        client=client,
+        watcher=watcher,
+        waiter=Waiter(store, watcher),
+        submitter=submitter,
+        insights=insights,
+        sender=sender,
+        default_credential=default,
         key_hashes=configured_hashes(settings.api_keys + settings.admin_keys),
-        admin_hashes=configured_hashes(settings.admin_keys), credentials=credentials, webhook=webhook, dispatcher=dispatcher,
+        admin_hashes=configured_hashes(settings.admin_keys),
+        credentials=credentials,
+        webhook=webhook,
+        dispatcher=dispatcher,
         batches=Batches(store, submitter),
-        trackers=TrackerService(client, store, call_seconds=max(settings.symbl_read_timeout,
-                                                                 TRACKER_CALL_MIN_SECONDS)),
+        trackers=TrackerService(client, store, call_seconds=max(settings.symbl_read_timeout, TRACKER_CALL_MIN_SECONDS)),
     )

@@ -48,8 +48,18 @@ def start_sandbox_process(state_file: str = "") -> str:
     port = _free_port()
     keep = ["--state", state_file] if state_file else []
     child = subprocess.Popen(
-        [sys.executable, "-m", "connector.cli", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--quiet",
-         *keep],
+        [
+            sys.executable,
+            "-m",
+            "connector.cli",
+            "sandbox",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--quiet",
+            *keep,
+        ],
         preexec_fn=_die_with_parent,
     )
 

@@ -19,8 +19,9 @@ def start(app: Any, host: str = "127.0.0.1", port: int = 0) -> tuple[str, Callab
     from werkzeug.serving import make_server
 
     server = make_server(host, port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS},
-                              name=f"serve-{server.port}", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, name=f"serve-{server.port}", daemon=True
+    )
     thread.start()
 
     def stop() -> None:

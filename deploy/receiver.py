@@ -13,8 +13,12 @@ class Receiver(BaseHTTPRequestHandler):
             payload = json.loads(body)
         except ValueError:
             payload = {"unparsed": body.decode(errors="replace")}
-        event = {"path": self.path, "event": self.headers.get("X-Connector-Event"),
-                 "conversation_id": payload.get("conversation_id"), "summary": bool(payload.get("summary"))}
+        event = {
+            "path": self.path,
+            "event": self.headers.get("X-Connector-Event"),
+            "conversation_id": payload.get("conversation_id"),
+            "summary": bool(payload.get("summary")),
+        }
         print("CALLBACK " + json.dumps(event), flush=True)
         self.send_response(200)
         self.send_header("Content-Length", "0")

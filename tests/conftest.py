@@ -57,26 +57,36 @@ class Api:
     def headers(self, **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.key}", **extra}
 
-    def submit(self, body: dict[str, Any] | None = None, *, headers: dict[str, str] | None = None,
-               **kwargs: Any) -> requests.Response:
-        return self.session.post(f"{self.url}/v1/conversations", json=body, headers={**self.headers(), **(headers or {})},
-                                 timeout=90, **kwargs)
+    def submit(
+        self, body: dict[str, Any] | None = None, *, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> requests.Response:
+        return self.session.post(
+            f"{self.url}/v1/conversations",
+            json=body,
+            headers={**self.headers(), **(headers or {})},
+            timeout=90,
+            **kwargs,
+        )
 
     def append(self, conversation_id: str, body: dict[str, Any]) -> requests.Response:
-        return self.session.put(f"{self.url}/v1/conversations/{conversation_id}", json=body, headers=self.headers(),
-                                timeout=90)
+        return self.session.put(
+            f"{self.url}/v1/conversations/{conversation_id}", json=body, headers=self.headers(), timeout=90
+        )
 
     def job(self, job_id: str, wait: float = 0) -> requests.Response:
-        return self.session.get(f"{self.url}/v1/jobs/{job_id}", params={"wait": wait}, headers=self.headers(),
-                                timeout=90)
+        return self.session.get(
+            f"{self.url}/v1/jobs/{job_id}", params={"wait": wait}, headers=self.headers(), timeout=90
+        )
 
     def insights(self, conversation_id: str, **params: Any) -> requests.Response:
-        return self.session.get(f"{self.url}/v1/conversations/{conversation_id}/insights", params=params,
-                                headers=self.headers(), timeout=90)
+        return self.session.get(
+            f"{self.url}/v1/conversations/{conversation_id}/insights", params=params, headers=self.headers(), timeout=90
+        )
 
     def get(self, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
-        return self.session.get(f"{self.url}{path}", headers={**self.headers(), **(headers or {})}, timeout=30,
-                                **kwargs)
+        return self.session.get(
+            f"{self.url}{path}", headers={**self.headers(), **(headers or {})}, timeout=30, **kwargs
+        )
 
 
 @pytest.fixture(scope="session")

@@ -66,15 +66,27 @@ def _criterion(item: dict[str, Any]) -> CallScoreCriterion:
         part = feedback.get(kind)
         return _text(part.get("summary")) if isinstance(part, dict) else _text(part)
 
-    return CallScoreCriterion(name=_text(item.get("name")), score=_score(item.get("score")) or 0,
-                              summary=_text(item.get("summary")), positive=said("positive"), negative=said("negative"))
+    return CallScoreCriterion(
+        name=_text(item.get("name")),
+        score=_score(item.get("score")) or 0,
+        summary=_text(item.get("summary")),
+        positive=said("positive"),
+        negative=said("negative"),
+    )
 
 
 class CallScores:
     """Reads Call Scores with one status stream per conversation."""
 
-    def __init__(self, client: SymblClient, store: Store, *, poll_seconds: float = POLL_SECONDS,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        client: SymblClient,
+        store: Store,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._client = client
         self._store = store
         self._poll = poll_seconds
@@ -82,8 +94,14 @@ class CallScores:
         self._sleep = sleep
         self._owner = uuid.uuid4().hex
 
-    def wait(self, credential: Credential, conversation_id: str, job_id: str, deadline: float,
-             stop: threading.Event | None = None) -> Score:
+    def wait(
+        self,
+        credential: Credential,
+        conversation_id: str,
+        job_id: str,
+        deadline: float,
+        stop: threading.Event | None = None,
+    ) -> Score:
         """The score when it is ready by ``deadline`` (a monotonic time), else pending (or failed).
         Setting ``stop`` ends the wait early (pending)."""
         kept = keys.callscore(conversation_id, job_id)

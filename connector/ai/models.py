@@ -17,13 +17,20 @@ class AskField(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(min_length=1, max_length=40, examples=["budget"],
-                     description="Output key: lower case letters, digits and _, starting with a letter.")
-    description: str = Field(min_length=1, max_length=500, examples=["the budget the customer named"],
-                             description="What to find, in plain words.")
+    key: str = Field(
+        min_length=1,
+        max_length=40,
+        examples=["budget"],
+        description="Output key: lower case letters, digits and _, starting with a letter.",
+    )
+    description: str = Field(
+        min_length=1,
+        max_length=500,
+        examples=["the budget the customer named"],
+        description="What to find, in plain words.",
+    )
     type: FieldType = Field("string", description="string, number, boolean, date (YYYY-MM-DD) or enum.")
-    options: list[str] = Field(default_factory=list, max_length=50,
-                               description="The allowed values of an enum field.")
+    options: list[str] = Field(default_factory=list, max_length=50, description="The allowed values of an enum field.")
 
     @field_validator("key")
     @classmethod

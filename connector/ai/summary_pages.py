@@ -30,8 +30,14 @@ class SummaryPageNotReady(Exception):
 class SummaryPages:
     """Creates and remembers summary page URLs."""
 
-    def __init__(self, client: SymblClient, store: Store, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        client: SymblClient,
+        store: Store,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._client = client
         self._store = store
         self._clock = clock

@@ -26,9 +26,14 @@ ASK_SECONDS = 15.0
 that already ran out: within Zapier's 30 s and Make's 40 s step limits with a `wait` of 10."""
 
 bp = APIBlueprint(
-    "ask", __name__, url_prefix="/v1", abp_tags=[Tag(name="conversations")],
-    abp_security=[{"bearer": []}], abp_responses={"400": ErrorResponse, "401": ErrorResponse},
+    "ask",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="conversations")],
+    abp_security=[{"bearer": []}],
+    abp_responses={"400": ErrorResponse, "401": ErrorResponse},
 )
+
 
 class AskAnswer(BaseModel):
     """Nebula's answer. With ``fields``, each field's key is also a top-level key holding a value of
@@ -39,8 +44,9 @@ class AskAnswer(BaseModel):
     conversation_id: str = Field(title="Conversation ID", description="The conversation asked about.")
     question: str = Field("", title="Question", description="The question, when one was asked.")
     answer: str = Field("", title="Answer", description="The answer to the question (empty for fields).")
-    warnings: list[InsightWarning] = Field(default_factory=list, title="Warnings",
-                                           description="Values left empty and why (e.g. wrong_type).")
+    warnings: list[InsightWarning] = Field(
+        default_factory=list, title="Warnings", description="Values left empty and why (e.g. wrong_type)."
+    )
 
 
 def _completed(conversation_id: str, deadline: float) -> Submission | Response:
@@ -51,16 +57,29 @@ def _completed(conversation_id: str, deadline: float) -> Submission | Response:
     if sub is None or sub.api_key_id != caller.key_id:
         if sub is not None:
             raise not_found("conversation")
-        return Submission(job_id="", conversation_id=conversation_id, api_key_id=caller.key_id,
-                          credential_id=caller.credential.id, status="completed", created_at=0, updated_at=0)
+        return Submission(
+            job_id="",
+            conversation_id=conversation_id,
+            api_key_id=caller.key_id,
+            credential_id=caller.credential.id,
+            status="completed",
+            created_at=0,
+            updated_at=0,
+        )
     return awaited(sub, deadline)
 
 
 @bp.post(
     "/conversations/<conversation_id>/ask",
     summary="Ask Nebula about a conversation",
-    responses={200: AskAnswer, 202: Accepted, 404: ErrorResponse, 422: ErrorResponse, 502: ErrorResponse,
-               503: ErrorResponse},
+    responses={
+        200: AskAnswer,
+        202: Accepted,
+        404: ErrorResponse,
+        422: ErrorResponse,
+        502: ErrorResponse,
+        503: ErrorResponse,
+    },
 )
 def ask(path: ConversationPath, body: AskRequest) -> Response:
     """A question (``{"question"}``) gets ``answer``; fields (``{"fields": [{key, description, type}]}``)
@@ -86,11 +105,18 @@ def ask(path: ConversationPath, body: AskRequest) -> Response:
         result = asker.ask(messages, question=body.question, fields=body.fields, deadline=budget)
     except SymblError as exc:
         retry = exc.status is None or exc.status == 429 or exc.status >= 500
-        raise ApiError(503 if retry else 502, "nebula_unavailable" if retry else "nebula_error",
-                       f"Nebula did not answer: {exc.message}", ids,
-                       {"Retry-After": "5"} if retry else None) from None
-    answer: dict[str, Any] = {"conversation_id": path.conversation_id, "question": body.question or "",
-                              "answer": result.answer}
+        raise ApiError(
+            503 if retry else 502,
+            "nebula_unavailable" if retry else "nebula_error",
+            f"Nebula did not answer: {exc.message}",
+            ids,
+            {"Retry-After": "5"} if retry else None,
+        ) from None
+    answer: dict[str, Any] = {
+        "conversation_id": path.conversation_id,
+        "question": body.question or "",
+        "answer": result.answer,
+    }
     answer.update(result.values)
     answer["warnings"] = [w.model_dump() for w in result.warnings]
     return jsonify(answer)

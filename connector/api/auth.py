@@ -30,15 +30,23 @@ def authenticate(hashes: list[str], default_credential: Credential) -> Caller:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "unauthorized", "Send your facade API key as 'Authorization: Bearer <key>'.",
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "Send your facade API key as 'Authorization: Bearer <key>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     presented = key_hash(token.strip())
     matched = False
     for candidate in hashes:  # no early exit: the time does not depend on which key matched
         matched |= hmac.compare_digest(presented, candidate)
     if not matched:
-        raise ApiError(401, "unauthorized", "The API key is not valid; check it or ask the facade's operator for one.",
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "The API key is not valid; check it or ask the facade's operator for one.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     app_id = request.headers.get("X-Symbl-App-Id", "").strip()
     app_secret = request.headers.get("X-Symbl-App-Secret", "").strip()
     if bool(app_id) != bool(app_secret):

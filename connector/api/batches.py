@@ -29,7 +29,11 @@ from connector.queue.batches import Batch, Batches, Item, item_request
 from connector.symbl.errors import SymblError
 
 bp = APIBlueprint(
-    "batches", __name__, url_prefix="/v1", abp_tags=[Tag(name="batches")], abp_security=[{"bearer": []}],
+    "batches",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="batches")],
+    abp_security=[{"bearer": []}],
     abp_responses={"400": ErrorResponse, "401": ErrorResponse},
 )
 
@@ -65,17 +69,21 @@ class BatchItemIn(BaseModel):
     messages: list[dict[str, Any]] | None = Field(None, description="Messages, as in the submit body.")
     type: Literal["audio_url", "video_url"] | None = None
     name: str | None = Field(None, max_length=300)
-    key: str | None = Field(None, max_length=300,
-                            description="Your ID for it (e.g. the recording ID): a key already processed with your "
-                            "API key is not submitted again, the item points to the earlier conversation.")
+    key: str | None = Field(
+        None,
+        max_length=300,
+        description="Your ID for it (e.g. the recording ID): a key already processed with your "
+        "API key is not submitted again, the item points to the earlier conversation.",
+    )
     options: dict[str, Any] | None = Field(None, description="Submit options for this item (override the batch's).")
 
 
 class BatchIn(Strict):
     items: list[BatchItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
     options: dict[str, Any] | None = Field(None, description="Submit options for every item (language, include ...).")
-    callback_url: str | None = Field(None, max_length=2048,
-                                     description="Gets one delivery per finished item (as a submit's callback).")
+    callback_url: str | None = Field(
+        None, max_length=2048, description="Gets one delivery per finished item (as a submit's callback)."
+    )
 
 
 class BatchPath(Strict):
@@ -130,22 +138,33 @@ def info(batch: Batch, with_items: bool = True) -> dict[str, Any]:
     from connector.api.models import iso
 
     base = base_url().rstrip("/")
-    status = "completed" if batch.done else "running"
+    status: Literal["running", "completed", "cancelled"] = "completed" if batch.done else "running"
     if batch.cancelled_at and batch.done:
         status = "cancelled"
     items = None
     if with_items:
         items = [
-            BatchItemOut(index=i.index, name=i.name, key=i.key, status=i.status,  # type: ignore[arg-type]
-                         conversation_id=i.sub.conversation_id if i.sub else "",
-                         job_id=i.sub.job_id if i.sub else i.job_id, reused=i.reused,
-                         error=i.sub.error if i.sub and i.sub.status == "failed" else None)
+            BatchItemOut(
+                index=i.index,
+                name=i.name,
+                key=i.key,
+                status=i.status,  # type: ignore[arg-type]
+                conversation_id=i.sub.conversation_id if i.sub else "",
+                job_id=i.sub.job_id if i.sub else i.job_id,
+                reused=i.reused,
+                error=i.sub.error if i.sub and i.sub.status == "failed" else None,
+            )
             for i in batch.items
         ]
-    body = BatchInfo(batch_id=batch.id, status=status, total=len(batch.items),  # type: ignore[arg-type]
-                     counts=BatchCounts(**batch.counts()), created_at=iso(batch.created_at), items=items,
-                     links=BatchLinks(batch=f"{base}/v1/batches/{batch.id}",
-                                      insights=f"{base}/v1/batches/{batch.id}/insights"))
+    body = BatchInfo(
+        batch_id=batch.id,
+        status=status,
+        total=len(batch.items),
+        counts=BatchCounts(**batch.counts()),
+        created_at=iso(batch.created_at),
+        items=items,
+        links=BatchLinks(batch=f"{base}/v1/batches/{batch.id}", insights=f"{base}/v1/batches/{batch.id}/insights"),
+    )
     return body.model_dump(mode="json", exclude_none=False)
 
 
@@ -157,8 +176,11 @@ def _load(batch_id: str) -> Batch:
 
 
 # -- routes -------------------------------------------------------------------------------------------
-@bp.post("/batches", summary="Submit a batch of conversations",
-         responses={202: BatchInfo, 413: ErrorResponse, 503: ErrorResponse})
+@bp.post(
+    "/batches",
+    summary="Submit a batch of conversations",
+    responses={202: BatchInfo, 413: ErrorResponse, 503: ErrorResponse},
+)
 def create_batch(body: BatchIn) -> Response:
     """Answers at once with the batch ID. Items wait in the facade's queue and go to Symbl as its
     concurrency limit allows; follow them with GET /v1/batches/{batch_id}."""
@@ -185,8 +207,9 @@ def create_batch(body: BatchIn) -> Response:
             errors.append({"field": f"items[{n}]", "message": "one of transcript, messages or url is required"})
             continue
         if parsed.tracker_names or parsed.enable_all_trackers:
-            sig = json.dumps([parsed.tracker_names, parsed.enable_all_trackers,
-                              [t.model_dump(mode="json") for t in parsed.trackers]])
+            sig = json.dumps(
+                [parsed.tracker_names, parsed.enable_all_trackers, [t.model_dump(mode="json") for t in parsed.trackers]]
+            )
             if sig not in resolved:
                 resolved[sig] = apply_saved_trackers(parsed, caller).trackers
             parsed = parsed.model_copy(update={"trackers": resolved[sig], "enable_all_trackers": False})
@@ -195,8 +218,9 @@ def create_batch(body: BatchIn) -> Response:
         raise ApiError(400, "invalid_request", "Some items are invalid; nothing was submitted.", errors[:100])
     if caller.own_credential:
         the.remember(caller.credential)
-    batch = batches().create(items, api_key_id=caller.key_id, credential=caller.credential, base_url=base_url(),
-                             callback_url=callback_url)
+    batch = batches().create(
+        items, api_key_id=caller.key_id, credential=caller.credential, base_url=base_url(), callback_url=callback_url
+    )
     batch = batches().get(batch.id, caller.key_id) or batch
     response = jsonify(info(batch, with_items=False))
     response.status_code = 202
@@ -220,16 +244,20 @@ def cancel_batch(path: BatchPath) -> Response:
 
 
 _INSIGHTS_RESPONSES: dict[Any, Any] = {
-    200: {"description": "One line per finished conversation: JSON lines (the flat insights plus key and item), "
-                         "or CSV with Accept: text/csv (the scalar flat fields as columns).",
-          "content": {"application/x-ndjson": {"schema": {"type": "string"}},
-                      "text/csv": {"schema": {"type": "string"}}}},
+    200: {
+        "description": "One line per finished conversation: JSON lines (the flat insights plus key and item), "
+        "or CSV with Accept: text/csv (the scalar flat fields as columns).",
+        "content": {"application/x-ndjson": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}},
+    },
     404: ErrorResponse,
 }
 
 
-@bp.get("/batches/<batch_id>/insights", summary="Every finished item's flat insights (JSON lines or CSV)",
-        responses=_INSIGHTS_RESPONSES)
+@bp.get(
+    "/batches/<batch_id>/insights",
+    summary="Every finished item's flat insights (JSON lines or CSV)",
+    responses=_INSIGHTS_RESPONSES,
+)
 def batch_insights(path: BatchPath) -> Response:
     """The flat insights of every completed item, one per conversation, in item order. Send
     `Accept: text/csv` for a CSV ready for a CRM import."""
@@ -246,9 +274,16 @@ def batch_insights(path: BatchPath) -> Response:
     def read(item: Any) -> dict[str, Any]:
         sub = item.sub
         flat = the.insights.flat(
-            caller.credential, conversation_id=sub.conversation_id, job_id=sub.job_id, status="completed",
-            include=sub.options.get("include"), deadline=time.monotonic() + max(the.settings.symbl_read_timeout, READ_MIN_SECONDS),
-            name=sub.name, language=sub.options.get("language") or "", base_url=base, options=sub.options,
+            caller.credential,
+            conversation_id=sub.conversation_id,
+            job_id=sub.job_id,
+            status="completed",
+            include=sub.options.get("include"),
+            deadline=time.monotonic() + max(the.settings.symbl_read_timeout, READ_MIN_SECONDS),
+            name=sub.name,
+            language=sub.options.get("language") or "",
+            base_url=base,
+            options=sub.options,
         )
         return {**flat.model_dump(mode="json"), "key": item.key, "item": item.index}
 
@@ -257,10 +292,15 @@ def batch_insights(path: BatchPath) -> Response:
             rows = list(pool.map(read, wanted))
     except SymblError as exc:
         raise from_symbl(exc) from None
-    if request.accept_mimetypes.best_match(["application/x-ndjson", "text/csv"]) == "text/csv" and \
-            request.accept_mimetypes["text/csv"] > request.accept_mimetypes["application/x-ndjson"]:
-        return Response(to_csv(rows), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{batch.id}.insights.csv"'})
+    if (
+        request.accept_mimetypes.best_match(["application/x-ndjson", "text/csv"]) == "text/csv"
+        and request.accept_mimetypes["text/csv"] > request.accept_mimetypes["application/x-ndjson"]
+    ):
+        return Response(
+            to_csv(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{batch.id}.insights.csv"'},
+        )
     lines = "".join(json.dumps(row, separators=(",", ":")) + "\n" for row in rows)
     return Response(lines, mimetype="application/x-ndjson")
 

@@ -37,8 +37,12 @@ from connector.symbl.errors import SymblError
 from connector.symbl.nebula import NebulaNotConfigured
 
 bp = APIBlueprint(
-    "conversations", __name__, url_prefix="/v1", abp_tags=[Tag(name="conversations")],
-    abp_security=[{"bearer": []}], abp_responses={"400": ErrorResponse, "401": ErrorResponse},
+    "conversations",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="conversations")],
+    abp_security=[{"bearer": []}],
+    abp_responses={"400": ErrorResponse, "401": ErrorResponse},
 )
 
 SUBMIT_MIN_SECONDS = 30.0
@@ -60,10 +64,13 @@ def wait_seconds(requested: float | None) -> float:
     settings = facade().settings
     wait = settings.default_wait_seconds if requested is None else requested
     if wait > settings.max_wait_seconds:
-        raise ApiError(400, "invalid_request",
-                       f"wait can be at most {settings.max_wait_seconds:g} seconds on this facade; use a callback_url "
-                       "or poll GET /v1/jobs/{job_id} for longer jobs.",
-                       [{"field": "wait", "message": f"at most {settings.max_wait_seconds:g}"}])
+        raise ApiError(
+            400,
+            "invalid_request",
+            f"wait can be at most {settings.max_wait_seconds:g} seconds on this facade; use a callback_url "
+            "or poll GET /v1/jobs/{job_id} for longer jobs.",
+            [{"field": "wait", "message": f"at most {settings.max_wait_seconds:g}"}],
+        )
     return fair_wait(current_caller().key_id, min(wait, settings.max_wait_seconds))
 
 
@@ -87,8 +94,9 @@ def accepted(sub: Submission, status: str) -> Response:
 def job_failed(outcome: Outcome) -> ApiError:
     """The 422 answer for a failed job, with its recorded reason and IDs."""
     sub, error = outcome.sub, outcome.error or {}
-    return ApiError(422, "job_failed", error.get("message", ""),
-                    {"conversation_id": sub.conversation_id, "job_id": sub.job_id})
+    return ApiError(
+        422, "job_failed", error.get("message", ""), {"conversation_id": sub.conversation_id, "job_id": sub.job_id}
+    )
 
 
 def awaited(sub: Submission, deadline: float) -> Submission | Response:
@@ -113,13 +121,26 @@ def insights_answer(sub: Submission, deadline: float, include: list[str] | None,
     ids = {"conversation_id": sub.conversation_id, "job_id": sub.job_id}
     try:
         if fmt == "raw":
-            raw = the.insights.raw(caller.credential, conversation_id=sub.conversation_id, job_id=sub.job_id,
-                                   status="completed", include=include, deadline=budget)
+            raw = the.insights.raw(
+                caller.credential,
+                conversation_id=sub.conversation_id,
+                job_id=sub.job_id,
+                status="completed",
+                include=include,
+                deadline=budget,
+            )
             return jsonify(dump(raw))
         flat = the.insights.flat(
-            caller.credential, conversation_id=sub.conversation_id, job_id=sub.job_id, status="completed",
-            include=include, deadline=max(budget, deadline), name=sub.name,
-            language=sub.options.get("language") or "", base_url=base_url(), options=sub.options,
+            caller.credential,
+            conversation_id=sub.conversation_id,
+            job_id=sub.job_id,
+            status="completed",
+            include=include,
+            deadline=max(budget, deadline),
+            name=sub.name,
+            language=sub.options.get("language") or "",
+            base_url=base_url(),
+            options=sub.options,
             wait_deadline=deadline,
         )
     except SymblError as exc:
@@ -138,11 +159,18 @@ def read_input() -> tuple[ConversationInput, Upload | None]:
     elif mimetype in ("application/json", "") or mimetype.endswith("+json"):
         parsed, upload = parse_json(request, settings.max_body_bytes), None
     else:
-        raise ApiError(415, "unsupported_media_type",
-                       "Send JSON, multipart/form-data with a 'file' field, or a raw audio/* or video/mp4 body.")
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "Send JSON, multipart/form-data with a 'file' field, or a raw audio/* or video/mp4 body.",
+        )
     if upload is None and not parsed.has_input:
-        raise ApiError(400, "invalid_request", "Send one of transcript, messages, url, or a file.",
-                       [{"field": "transcript", "message": "one input is required"}])
+        raise ApiError(
+            400,
+            "invalid_request",
+            "Send one of transcript, messages, url, or a file.",
+            [{"field": "transcript", "message": "one input is required"}],
+        )
     return parsed, upload
 
 
@@ -166,18 +194,31 @@ def submit(conversation_id: str | None) -> Response:
     if parsed.tracker_names or parsed.enable_all_trackers:
         parsed = apply_saved_trackers(parsed, caller)
     sub, _ = the.submitter.submit(
-        parsed, api_key_id=caller.key_id, credential=caller.credential,
-        deadline=time.monotonic() + max(the.settings.symbl_read_timeout, SUBMIT_MIN_SECONDS), base_url=base_url(),
-        conversation_id=conversation_id, upload=upload,
+        parsed,
+        api_key_id=caller.key_id,
+        credential=caller.credential,
+        deadline=time.monotonic() + max(the.settings.symbl_read_timeout, SUBMIT_MIN_SECONDS),
+        base_url=base_url(),
+        conversation_id=conversation_id,
+        upload=upload,
         idempotency_key=request.headers.get("Idempotency-Key", "").strip() or None,
     )
     return insights_answer(sub, deadline, parsed.include)
 
 
 _SUBMIT_DOC: dict[str, Any] = dict(
-    responses={200: FlatInsights, 202: Accepted, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse,
-               415: ErrorResponse, 422: ErrorResponse,
-               429: ErrorResponse, 502: ErrorResponse, 503: ErrorResponse},
+    responses={
+        200: FlatInsights,
+        202: Accepted,
+        404: ErrorResponse,
+        409: ErrorResponse,
+        413: ErrorResponse,
+        415: ErrorResponse,
+        422: ErrorResponse,
+        429: ErrorResponse,
+        502: ErrorResponse,
+        503: ErrorResponse,
+    },
     openapi_extensions=openapi.submit_request_body(),
 )
 
@@ -200,12 +241,18 @@ def list_conversations(query: ListQuery) -> Response:
     """The submissions made with your key, newest first: how to find a lost conversation ID."""
     the = facade()
     since = query.since_seconds()
-    subs = the.store.list_submissions(current_caller().key_id, name=query.name, since=since,
-                                      status=query.status, limit=query.limit)
+    subs = the.store.list_submissions(
+        current_caller().key_id, name=query.name, since=since, status=query.status, limit=query.limit
+    )
     items = [
         ConversationSummary(
-            conversation_id=s.conversation_id, job_id=s.job_id, status=s.status, name=s.name, kind=s.kind,
-            created_at=iso(s.created_at), updated_at=iso(s.updated_at),
+            conversation_id=s.conversation_id,
+            job_id=s.job_id,
+            status=s.status,
+            name=s.name,
+            kind=s.kind,
+            created_at=iso(s.created_at),
+            updated_at=iso(s.updated_at),
             links=links_for(base_url(), s.conversation_id, s.job_id),
         )
         for s in subs
@@ -230,8 +277,15 @@ def get_insights(path: ConversationPath, query: InsightsQuery) -> Response:
         raise not_found("conversation")
     if sub is None:
         # Not submitted through the facade: read it from Symbl directly if it exists there.
-        sub = Submission(job_id="", conversation_id=path.conversation_id, api_key_id=caller.key_id,
-                         credential_id=caller.credential.id, status="completed", created_at=0, updated_at=0)
+        sub = Submission(
+            job_id="",
+            conversation_id=path.conversation_id,
+            api_key_id=caller.key_id,
+            credential_id=caller.credential.id,
+            status="completed",
+            created_at=0,
+            updated_at=0,
+        )
         try:
             return insights_answer(sub, deadline, query.parts(), query.format)
         except ApiError as exc:

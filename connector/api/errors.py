@@ -106,9 +106,11 @@ def from_symbl(exc: SymblError, ids: dict[str, str] | None = None) -> ApiError:
         return ApiError(503, "symbl_unavailable", exc.message, details, {"Retry-After": "10"})
     if isinstance(exc, SymblAuthError):
         return ApiError(
-            502, "symbl_auth_failed",
+            502,
+            "symbl_auth_failed",
             "Symbl rejected the facade's credentials: check SYMBL_APP_ID / SYMBL_APP_SECRET "
-            "(or the X-Symbl-App-Id / X-Symbl-App-Secret headers).", details,
+            "(or the X-Symbl-App-Id / X-Symbl-App-Secret headers).",
+            details,
         )
     if isinstance(exc, SymblNotFound):
         return ApiError(404, "not_found", exc.message, details)
@@ -139,57 +141,82 @@ BUSY_RETRY_AFTER = {"Retry-After": "10"}
 
 def _tracker_exists(exc: TrackerExists) -> ApiError:
     which = f"named {exc.name!r} " if exc.name else "with this name "
-    return ApiError(409, "tracker_exists",
-                    f"You already have a tracker {which}(names are case-sensitive); "
-                    "choose another name, or update it with PUT /v1/trackers/{id} or PUT /v1/trackers.")
+    return ApiError(
+        409,
+        "tracker_exists",
+        f"You already have a tracker {which}(names are case-sensitive); "
+        "choose another name, or update it with PUT /v1/trackers/{id} or PUT /v1/trackers.",
+    )
 
 
 def _tracker_too_large(exc: TrackerTooLarge) -> ApiError:
     if exc.by_symbl:
-        return ApiError(413, "payload_too_large",
-                        "Symbl refuses tracker bodies over 1 MB; use fewer or shorter phrases, or send the trackers "
-                        "in several requests.")
-    return ApiError(413, "payload_too_large",
-                    "These trackers make a body over Symbl's 1 MB limit; use fewer or shorter phrases, or send "
-                    "them in several requests.")
+        return ApiError(
+            413,
+            "payload_too_large",
+            "Symbl refuses tracker bodies over 1 MB; use fewer or shorter phrases, or send the trackers "
+            "in several requests.",
+        )
+    return ApiError(
+        413,
+        "payload_too_large",
+        "These trackers make a body over Symbl's 1 MB limit; use fewer or shorter phrases, or send "
+        "them in several requests.",
+    )
 
 
 def _unknown_trackers(exc: UnknownTrackers) -> ApiError:
     names = ", ".join(repr(n) for n in exc.names)
-    return ApiError(400, "invalid_request",
-                    f"No saved tracker is named {names} (names are case-sensitive); see GET /v1/trackers.",
-                    [{"field": "tracker_names", "message": f"unknown tracker {n!r}"} for n in exc.names])
+    return ApiError(
+        400,
+        "invalid_request",
+        f"No saved tracker is named {names} (names are case-sensitive); see GET /v1/trackers.",
+        [{"field": "tracker_names", "message": f"unknown tracker {n!r}"} for n in exc.names],
+    )
 
 
 DOMAIN_ERRORS: dict[type[Exception], Callable[[Any], ApiError]] = {
     IdempotencyConflict: lambda exc: ApiError(
-        409, "idempotency_conflict", "This Idempotency-Key was already used with a different request; use a new key."),
+        409, "idempotency_conflict", "This Idempotency-Key was already used with a different request; use a new key."
+    ),
     IdempotencyInProgress: lambda exc: ApiError(
-        409, "idempotency_in_progress",
+        409,
+        "idempotency_in_progress",
         "A request with this Idempotency-Key is still being processed; retry in a few seconds.",
-        headers={"Retry-After": "2"}),
+        headers={"Retry-After": "2"},
+    ),
     RecordFailed: lambda exc: ApiError(
-        503, "store_unavailable",
+        503,
+        "store_unavailable",
         "Symbl accepted the job but the facade could not record it; keep these IDs and poll GET /v1/jobs/{job_id} later.",
-        {"conversation_id": exc.conversation_id, "job_id": exc.job_id}, {"Retry-After": "5"}),
+        {"conversation_id": exc.conversation_id, "job_id": exc.job_id},
+        {"Retry-After": "5"},
+    ),
     SymblBusy: lambda exc: ApiError(
-        503, "symbl_busy",
+        503,
+        "symbl_busy",
         "Every concurrent Symbl job of this account is in use and a file upload cannot be queued; retry after a few "
-        "seconds, or submit a recording URL (which waits in the queue).", headers=BUSY_RETRY_AFTER),
+        "seconds, or submit a recording URL (which waits in the queue).",
+        headers=BUSY_RETRY_AFTER,
+    ),
     ManagementBusy: lambda exc: ApiError(
-        503, "symbl_busy",
+        503,
+        "symbl_busy",
         "Other tracker changes for this Symbl account are still running; try again in a few seconds.",
-        headers=BUSY_RETRY_AFTER),
+        headers=BUSY_RETRY_AFTER,
+    ),
     UnknownConversation: lambda exc: not_found("conversation"),
     TrackerExists: _tracker_exists,
     TrackerNotFound: lambda exc: not_found("tracker"),
     TrackerTooLarge: _tracker_too_large,
     UnknownTrackers: _unknown_trackers,
     UrlNotAllowed: lambda exc: ApiError(
-        400, "callback_url_not_allowed", str(exc), [{"field": exc.field, "message": str(exc)}]),
+        400, "callback_url_not_allowed", str(exc), [{"field": exc.field, "message": str(exc)}]
+    ),
     NebulaNotConfigured: lambda exc: ApiError(400, "nebula_not_configured", NEBULA_NOT_CONFIGURED),
     StoreUnavailable: lambda exc: ApiError(
-        503, "store_unavailable", "The facade's store is unavailable; try again shortly.", headers={"Retry-After": "5"}),
+        503, "store_unavailable", "The facade's store is unavailable; try again shortly.", headers={"Retry-After": "5"}
+    ),
 }
 """Every domain exception a view may let through, and its answer (looked up along the exception's MRO)."""
 
@@ -243,4 +270,6 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unexpected error")
-        return error_response(ApiError(500, "internal_error", "The facade hit an unexpected error; it has been logged."))
+        return error_response(
+            ApiError(500, "internal_error", "The facade hit an unexpected error; it has been logged.")
+        )

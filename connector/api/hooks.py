@@ -18,7 +18,11 @@ from connector.jobs.urlguard import check_callback_url
 from connector.store.base import Hook
 
 bp = APIBlueprint(
-    "hooks", __name__, url_prefix="/v1", abp_tags=[Tag(name="hooks")], abp_security=[{"bearer": []}],
+    "hooks",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="hooks")],
+    abp_security=[{"bearer": []}],
     abp_responses={"400": ErrorResponse, "401": ErrorResponse},
 )
 
@@ -27,12 +31,18 @@ bp = APIBlueprint(
 def create_hook(body: HookCreate) -> Response:
     """Deliver every conversation of your key that completes (or fails) to `target_url`."""
     the = facade()
-    hook = Hook(id=f"hook_{uuid.uuid4().hex[:20]}", api_key_id=current_caller().key_id,
-                target_url=check_callback_url(body.target_url, the.callback_allowlist, field="target_url"), event=body.event,
-                secret=secrets.token_urlsafe(32), created_at=time.time())
+    hook = Hook(
+        id=f"hook_{uuid.uuid4().hex[:20]}",
+        api_key_id=current_caller().key_id,
+        target_url=check_callback_url(body.target_url, the.callback_allowlist, field="target_url"),
+        event=body.event,
+        secret=secrets.token_urlsafe(32),
+        created_at=time.time(),
+    )
     the.store.add_hook(hook)
-    response = jsonify(dump(HookCreated(**hook.model_dump(exclude={"api_key_id", "created_at"}),
-                                        created_at=iso(hook.created_at))))
+    response = jsonify(
+        dump(HookCreated(**hook.model_dump(exclude={"api_key_id", "created_at"}), created_at=iso(hook.created_at)))
+    )
     response.status_code = 201
     return response
 
@@ -40,10 +50,18 @@ def create_hook(body: HookCreate) -> Response:
 @bp.get("/hooks", summary="List your subscriptions", responses={200: HookList})
 def list_hooks() -> Response:
     hooks = facade().store.list_hooks(current_caller().key_id)
-    return jsonify(dump(HookList(hooks=[
-        HookOut(**h.model_dump(exclude={"api_key_id", "secret", "created_at"}), created_at=iso(h.created_at))
-        for h in hooks
-    ])))
+    return jsonify(
+        dump(
+            HookList(
+                hooks=[
+                    HookOut(
+                        **h.model_dump(exclude={"api_key_id", "secret", "created_at"}), created_at=iso(h.created_at)
+                    )
+                    for h in hooks
+                ]
+            )
+        )
+    )
 
 
 @bp.delete("/hooks/<hook_id>", summary="Unsubscribe", responses={204: None, 404: ErrorResponse})

@@ -24,8 +24,9 @@ TRACKER_ID = r"^[A-Za-z0-9_-]{1,64}$"
 
 # flask-openapi3 names a path's validation error after its model: which kind of ID it carries.
 PATH_MODELS: dict[str, str] = {
-    "ConversationPath": "conversation", "JobPath": "job", "BatchPath": "batch", "HookPath": "hook",
+    "ConversationPath": "conversation",
+    "JobPath": "job",
+    "BatchPath": "batch",
+    "HookPath": "hook",
     "TrackerPath": "tracker",
 }
-
-

@@ -16,7 +16,11 @@ from connector.facade import facade
 from connector.insights.service import links_for
 
 bp = APIBlueprint(
-    "jobs", __name__, url_prefix="/v1", abp_tags=[Tag(name="jobs")], abp_security=[{"bearer": []}],
+    "jobs",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="jobs")],
+    abp_security=[{"bearer": []}],
     abp_responses={"400": ErrorResponse, "401": ErrorResponse},
 )
 
@@ -32,6 +36,11 @@ def get_job(path: JobPath, query: WaitQuery) -> Response:
     outcome = the.waiter.wait(sub, deadline)
     sub = outcome.sub
     error = JobError(**outcome.error) if outcome.error else None
-    info = JobInfo(job_id=sub.job_id, conversation_id=sub.conversation_id, status=outcome.status, error=error,  # type: ignore[arg-type]
-                   links=links_for(base_url(), sub.conversation_id, sub.job_id))
+    info = JobInfo(
+        job_id=sub.job_id,
+        conversation_id=sub.conversation_id,
+        status=outcome.status,
+        error=error,
+        links=links_for(base_url(), sub.conversation_id, sub.job_id),
+    )
     return jsonify(dump(info))

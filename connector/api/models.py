@@ -42,8 +42,10 @@ class WaitQuery(Strict):
 
 class InsightsQuery(WaitQuery):
     include: str | None = Field(
-        None, description="Comma-joined parts: " + ", ".join(INSIGHT_PARTS + EXTRA_PARTS)
-        + " (call_score and summary_url are read or created as well; alone they keep every part)."
+        None,
+        description="Comma-joined parts: "
+        + ", ".join(INSIGHT_PARTS + EXTRA_PARTS)
+        + " (call_score and summary_url are read or created as well; alone they keep every part).",
     )
     format: Literal["flat", "raw"] = Field("flat", description="flat (default) or raw (Symbl's own bodies).")
 
@@ -74,6 +76,7 @@ class ListQuery(Strict):
         if self.since is None:
             return None
         return self.since.timestamp() if isinstance(self.since, datetime) else float(self.since)
+
     status: JobStatus | None = None
     limit: int = Field(50, ge=1, le=500)
 
@@ -144,8 +147,11 @@ class Ready(Strict):
 
 
 class HookCreate(Strict):
-    target_url: str = Field(min_length=8, max_length=2048, description=(
-        "https URL to POST events to (public; sandbox mode also accepts http://127.0.0.1 and localhost)."))
+    target_url: str = Field(
+        min_length=8,
+        max_length=2048,
+        description=("https URL to POST events to (public; sandbox mode also accepts http://127.0.0.1 and localhost)."),
+    )
     event: Literal["conversation.completed", "conversation.failed"] = "conversation.completed"
 
 

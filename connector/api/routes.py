@@ -29,7 +29,13 @@ from connector.logs import request_id
 from connector.metrics import LATENCY, REQUESTS
 
 AUTHENTICATED: tuple[APIBlueprint, ...] = (
-    conversations.bp, ask.bp, jobs.bp, hooks.bp, trackers.bp, batches.bp, ops.v1,
+    conversations.bp,
+    ask.bp,
+    jobs.bp,
+    hooks.bp,
+    trackers.bp,
+    batches.bp,
+    ops.v1,
 )
 UNMATCHED = "<unmatched>"  # the one metrics label of every path that matches no route (never the raw path)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -128,8 +134,14 @@ def register(app: OpenAPI) -> None:
     settings = app.extensions["connector"].settings
     # flask-limiter's own headers would overwrite every Retry-After we set (202: 5 s, symbl_busy,
     # symbl_rate_limited) with its window's reset, and add Retry-After to 200s: we set them ourselves.
-    limiter = Limiter(rate_limit_key, app=app, storage_uri=storage_uri(settings.store_url), headers_enabled=False,
-                      default_limits=[], swallow_errors=True)
+    limiter = Limiter(
+        rate_limit_key,
+        app=app,
+        storage_uri=storage_uri(settings.store_url),
+        headers_enabled=False,
+        default_limits=[],
+        swallow_errors=True,
+    )
     app.extensions["connector-auth-failures"] = AuthFailureLimit(settings.store_url, settings.auth_failure_limit)
     app.extensions[WAITS_EXTENSION] = WaitShare(settings.waits_per_key_per_worker)
 

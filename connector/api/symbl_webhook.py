@@ -16,8 +16,11 @@ from connector.facade import facade
 bp = APIBlueprint("symbl_webhook", __name__, url_prefix="/v1/symbl", abp_tags=[Tag(name="symbl webhook")])
 
 
-@bp.post("/webhook/<secret>", summary="Receive Symbl's job webhook",
-         responses={200: WebhookAck, 400: ErrorResponse, 404: ErrorResponse})
+@bp.post(
+    "/webhook/<secret>",
+    summary="Receive Symbl's job webhook",
+    responses={200: WebhookAck, 400: ErrorResponse, 404: ErrorResponse},
+)
 def receive(path: WebhookPath) -> Response:
     """Symbl POSTs `{"jobId" | "id", "status"}` here on each status change."""
     the = facade()

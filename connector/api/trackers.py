@@ -31,9 +31,18 @@ from connector.trackers.tenancy import Tenant, reserved
 from connector.trackers.validation import MAX_TRACKERS, TrackerIn, duplicate_names
 
 bp = APIBlueprint(
-    "trackers", __name__, url_prefix="/v1", abp_tags=[Tag(name="trackers")], abp_security=[{"bearer": []}],
-    abp_responses={"400": ErrorResponse, "401": ErrorResponse, "413": ErrorResponse, "502": ErrorResponse,
-                   "503": ErrorResponse},
+    "trackers",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="trackers")],
+    abp_security=[{"bearer": []}],
+    abp_responses={
+        "400": ErrorResponse,
+        "401": ErrorResponse,
+        "413": ErrorResponse,
+        "502": ErrorResponse,
+        "503": ErrorResponse,
+    },
 )
 
 
@@ -43,7 +52,9 @@ class TrackerPath(Strict):
 
 
 class TrackerQuery(Strict):
-    name: str | None = Field(None, max_length=100, description="Only the tracker with this exact name (case-sensitive).")
+    name: str | None = Field(
+        None, max_length=100, description="Only the tracker with this exact name (case-sensitive)."
+    )
 
 
 class TrackerOut(Strict):
@@ -137,9 +148,14 @@ def tenant() -> Tenant:
 def check_names(who: Tenant, trackers: list[TrackerIn], prefix: str = "") -> None:
     """An admin key may not use a name in a key's namespace (``key_<12 hex>/...``): 400 invalid_tracker."""
     if who.key_id is None:
-        problems = [{"field": f"{prefix}[{i}].name" if prefix else "name",
-                     "message": "names starting with key_<12 hex digits>/ are reserved for the keys' own trackers"}
-                    for i, t in enumerate(trackers) if reserved(t.name)]
+        problems = [
+            {
+                "field": f"{prefix}[{i}].name" if prefix else "name",
+                "message": "names starting with key_<12 hex digits>/ are reserved for the keys' own trackers",
+            }
+            for i, t in enumerate(trackers)
+            if reserved(t.name)
+        ]
         if problems:
             raise invalid_tracker(problems)
 
@@ -166,15 +182,22 @@ def validated(adapter: TypeAdapter[Any], data: Any, prefix: str = "") -> Any:
     try:
         return adapter.validate_python(data)
     except ValidationError as exc:
-        details = [{"field": _field(tuple(e.get("loc", ())), prefix),
-                    "message": e.get("msg", "invalid value").removeprefix("Value error, ")}
-                   for e in exc.errors(include_url=False, include_input=False)]
+        details = [
+            {
+                "field": _field(tuple(e.get("loc", ())), prefix),
+                "message": e.get("msg", "invalid value").removeprefix("Value error, "),
+            }
+            for e in exc.errors(include_url=False, include_input=False)
+        ]
         raise invalid_tracker(details) from None
 
 
 def _out(tracker: dict[str, Any]) -> dict[str, Any]:
-    return {"id": str(tracker.get("id")), "name": str(tracker.get("name", "")),
-            "vocabulary": [str(p) for p in tracker.get("vocabulary") or []]}
+    return {
+        "id": str(tracker.get("id")),
+        "name": str(tracker.get("name", "")),
+        "vocabulary": [str(p) for p in tracker.get("vocabulary") or []],
+    }
 
 
 _ONE = TypeAdapter(TrackerIn)
@@ -195,9 +218,14 @@ def get_tracker(path: TrackerPath) -> Response:
     return jsonify(_out(service().get(current_caller().credential, tenant(), path.tracker_id)))
 
 
-@bp.post("/trackers", summary="Create saved trackers", responses={201: TrackersCreated, 409: ErrorResponse},
-         openapi_extensions=_body_doc({"oneOf": [_inline(TrackerIn),
-                                                 {"type": "array", "items": _inline(TrackerIn), "minItems": 1}]}))
+@bp.post(
+    "/trackers",
+    summary="Create saved trackers",
+    responses={201: TrackersCreated, 409: ErrorResponse},
+    openapi_extensions=_body_doc(
+        {"oneOf": [_inline(TrackerIn), {"type": "array", "items": _inline(TrackerIn), "minItems": 1}]}
+    ),
+)
 def create_trackers() -> Response:
     """Create one tracker (`{name, vocabulary}`, answered as the tracker) or several (a list, answered
     as `{"trackers": [...]}`; all or none)."""
@@ -221,9 +249,12 @@ def create_trackers() -> Response:
     return response
 
 
-@bp.put("/trackers/<tracker_id>", summary="Update a saved tracker",
-        responses={200: TrackerOut, 404: ErrorResponse, 409: ErrorResponse},
-        openapi_extensions=_body_doc(_inline(TrackerIn)))
+@bp.put(
+    "/trackers/<tracker_id>",
+    summary="Update a saved tracker",
+    responses={200: TrackerOut, 404: ErrorResponse, 409: ErrorResponse},
+    openapi_extensions=_body_doc(_inline(TrackerIn)),
+)
 def update_tracker(path: TrackerPath) -> Response:
     """Replace the tracker's name and vocabulary."""
     data = read_body()
@@ -237,14 +268,20 @@ def update_tracker(path: TrackerPath) -> Response:
     return jsonify(_out(updated))
 
 
-@bp.delete("/trackers/<tracker_id>", summary="Delete a saved tracker", responses={200: TrackerDeleted, 404: ErrorResponse})
+@bp.delete(
+    "/trackers/<tracker_id>", summary="Delete a saved tracker", responses={200: TrackerDeleted, 404: ErrorResponse}
+)
 def delete_tracker(path: TrackerPath) -> Response:
     service().delete(current_caller().credential, tenant(), path.tracker_id)
     return jsonify({"id": path.tracker_id, "deleted": True})
 
 
-@bp.put("/trackers", summary="Sync the saved trackers to a desired set", responses={200: SyncOut, 409: ErrorResponse},
-        openapi_extensions=_body_doc(_inline(SyncRequest)))
+@bp.put(
+    "/trackers",
+    summary="Sync the saved trackers to a desired set",
+    responses={200: SyncOut, 409: ErrorResponse},
+    openapi_extensions=_body_doc(_inline(SyncRequest)),
+)
 def sync_trackers() -> Response:
     """Create the missing trackers, update those whose phrases differ (matched by name), and with
     `delete_missing` delete the rest. Running it again with the same set changes nothing."""
@@ -256,20 +293,25 @@ def sync_trackers() -> Response:
         raise invalid_tracker(problems)
     who = tenant()
     check_names(who, wanted.trackers, "trackers")
-    result: SyncResult = service().sync(current_caller().credential, who, wanted.trackers,
-                                        delete_missing=wanted.delete_missing, dry_run=wanted.dry_run)
+    result: SyncResult = service().sync(
+        current_caller().credential, who, wanted.trackers, delete_missing=wanted.delete_missing, dry_run=wanted.dry_run
+    )
 
     def items(trackers: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{**_out(t), "id": None if t.get("id") is None else str(t["id"])} for t in trackers]
 
     counts = (len(result.created), len(result.updated), len(result.deleted), len(result.unchanged))
-    return jsonify({
-        "changed": any(counts[:3]), "dry_run": wanted.dry_run,
-        "summary": "{} created, {} updated, {} deleted, {} unchanged".format(*counts),
-        "created": items(result.created), "updated": items(result.updated),
-        "deleted": items(result.deleted), "unchanged": items(result.unchanged),
-    })
-
+    return jsonify(
+        {
+            "changed": any(counts[:3]),
+            "dry_run": wanted.dry_run,
+            "summary": "{} created, {} updated, {} deleted, {} unchanged".format(*counts),
+            "created": items(result.created),
+            "updated": items(result.updated),
+            "deleted": items(result.deleted),
+            "unchanged": items(result.unchanged),
+        }
+    )
 
 
 def apply_saved_trackers(parsed: ConversationInput, caller: Caller) -> ConversationInput:

@@ -149,7 +149,9 @@ class FlatInsights(_Flat):
     entities_text: str = Field("", title="Entities (text)", description='One "type: value" per line.')
     trackers_text: str = Field("", title="Trackers (text)", description='One "Tracker (count): example" per line.')
     transcript_text: str = Field("", title="Transcript", description='"Speaker: line" per message, bounded length.')
-    transcript_truncated: bool = Field(False, title="Transcript Truncated", description="True when transcript_text was cut.")
+    transcript_truncated: bool = Field(
+        False, title="Transcript Truncated", description="True when transcript_text was cut."
+    )
     # numbers and flags for routing and filters
     topic_count: int = Field(0, title="Topic Count")
     action_item_count: int = Field(0, title="Action Item Count")
@@ -173,7 +175,8 @@ class FlatInsights(_Flat):
     )
     answer: str = Field("", title="Answer", description="Nebula's answer to the submit's `ask` question.")
     answers: dict[str, str | int | float | bool | None] = Field(
-        default_factory=dict, title="Answers",
+        default_factory=dict,
+        title="Answers",
         description="One key per requested field (submit's `fields`), typed as declared, or null.",
     )
     summary_url: str = Field("", title="Summary Page URL", description="Symbl's hosted summary page, when asked for.")

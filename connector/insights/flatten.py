@@ -44,8 +44,18 @@ from connector.insights.render_slack import render_slack_blocks, render_slack_te
 DEFAULT_LANGUAGE = "en-US"
 POSITIVE_ABOVE = 0.3
 NEGATIVE_BELOW = -0.3
-_CLEANED = ("conversation", "messages", "topics", "action_items", "follow_ups", "questions", "entities", "analytics",
-            "trackers", "summary")  # Symbl's bodies: every string in them loses the unsafe characters
+_CLEANED = (
+    "conversation",
+    "messages",
+    "topics",
+    "action_items",
+    "follow_ups",
+    "questions",
+    "entities",
+    "analytics",
+    "trackers",
+    "summary",
+)  # Symbl's bodies: every string in them loses the unsafe characters
 _SENTIMENTS = frozenset({"positive", "neutral", "negative"})
 
 
@@ -462,9 +472,7 @@ def _trackers(trackers: list[Any]) -> list[TrackerHit]:
 
 
 def _trackers_text(trackers: list[TrackerHit]) -> str:
-    return "\n".join(
-        f"{t.name} ({t.count}): {t.example}" if t.example else f"{t.name} ({t.count})" for t in trackers
-    )
+    return "\n".join(f"{t.name} ({t.count}): {t.example}" if t.example else f"{t.name} ({t.count})" for t in trackers)
 
 
 # --- the whole ------------------------------------------------------------------------------
@@ -504,7 +512,9 @@ def flatten(
         conversation_id=raw.conversation_id or _str(conversation.get("id")),
         job_id=raw.job_id,
         status=raw.status,
-        name=_one_line(name) or _one_line(_str(conversation.get("name"))) or raw.conversation_id
+        name=_one_line(name)
+        or _one_line(_str(conversation.get("name")))
+        or raw.conversation_id
         or _str(conversation.get("id")),
         start_time=start,
         end_time=end,

@@ -111,8 +111,12 @@ def _title(flat: FlatInsights) -> str:
 
 
 def _context(flat: FlatInsights) -> str:
-    parts = [day(flat.start_time), minutes(flat.duration_seconds), _link(flat.summary_url, "Summary page"),
-             _link(flat.links.insights, "Open insights")]
+    parts = [
+        day(flat.start_time),
+        minutes(flat.duration_seconds),
+        _link(flat.summary_url, "Summary page"),
+        _link(flat.links.insights, "Open insights"),
+    ]
     return " · ".join(part for part in parts if part)
 
 

@@ -139,8 +139,9 @@ class OutboxSender:
                 if session is not self._session:
                     session.close()
             if 200 <= response.status_code < 300:
-                self._store.update_event(event.id, status="delivered", attempts=fresh.attempts + 1,
-                                         next_attempt_at=self._clock())
+                self._store.update_event(
+                    event.id, status="delivered", attempts=fresh.attempts + 1, next_attempt_at=self._clock()
+                )
                 self.delivered += 1
                 log.info("delivered", extra={"event_id": event.id, "kind": event.kind, "job_id": event.job_id})
                 return True

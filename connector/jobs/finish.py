@@ -72,9 +72,15 @@ class Finisher:
                 event_id = str(uuid.uuid4())
                 events.append(
                     OutboxEvent(
-                        id=event_id, kind=kind, event=event, target_url=url, hook_id=hook_id, job_id=sub.job_id,
+                        id=event_id,
+                        kind=kind,
+                        event=event,
+                        target_url=url,
+                        hook_id=hook_id,
+                        job_id=sub.job_id,
                         payload=payload(body.model_copy(update={"event_id": event_id})),
-                        next_attempt_at=now, created_at=now,
+                        next_attempt_at=now,
+                        created_at=now,
                     )
                 )
         done = self._store.finish_submission(sub.job_id, status, error, events)  # type: ignore[arg-type]
@@ -99,8 +105,12 @@ class Finisher:
 
     def _body(self, sub: Submission, status: str, error: dict[str, Any] | None) -> CompletedEvent | FailedEvent:
         if status == "failed":
-            return FailedEvent(event_id="", conversation_id=sub.conversation_id, job_id=sub.job_id,
-                               error=JobError.model_validate(error))
+            return FailedEvent(
+                event_id="",
+                conversation_id=sub.conversation_id,
+                job_id=sub.job_id,
+                error=JobError.model_validate(error),
+            )
         credential = self._credentials.get(sub.credential_id)
         if credential is None:
             raise RuntimeError("no Symbl credential known for this submission in this process")

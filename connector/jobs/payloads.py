@@ -40,8 +40,11 @@ def common_options(options: ConversationOptions, webhook_url: str | None) -> dic
         body["features"] = features
     if options.conversation_type:
         body["conversationType"] = options.conversation_type
-    metadata = {key: value for key, value in (("salesStage", options.sales_stage),
-                                               ("prospectName", options.prospect_name)) if value}
+    metadata = {
+        key: value
+        for key, value in (("salesStage", options.sales_stage), ("prospectName", options.prospect_name))
+        if value
+    }
     if metadata:
         body["metadata"] = metadata
     if webhook_url:

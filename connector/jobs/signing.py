@@ -56,7 +56,7 @@ def signing_key(secret: str) -> bytes:
 
     A receiver using a Standard Webhooks library passes ``"whsec_" + base64(secret)``."""
     if secret.startswith(_WHSEC):
-        return base64.b64decode(secret[len(_WHSEC):] + "==")
+        return base64.b64decode(secret[len(_WHSEC) :] + "==")
     return secret.encode("utf-8")
 
 

@@ -86,8 +86,10 @@ class RecordFailed(Exception):
 def fingerprint(request: ConversationInput, conversation_id: str | None, upload: Upload | None) -> str:
     """A hash of what was asked, to tell a true repeat from a reused key (how long to wait is not
     part of what was asked: a retry may wait longer)."""
-    data: dict[str, Any] = {"request": request.model_dump(mode="json", exclude={"wait"}),
-                            "conversation_id": conversation_id}
+    data: dict[str, Any] = {
+        "request": request.model_dump(mode="json", exclude={"wait"}),
+        "conversation_id": conversation_id,
+    }
     if upload is not None:
         data["upload"] = [upload.media, upload.content_type]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -130,8 +132,9 @@ class Submitter:
         """Submit (or append to ``conversation_id``); return the submission and whether it is new.
         Raise `UnknownConversation` when Symbl does not know ``conversation_id``."""
         try:
-            return self._submit_once(request, api_key_id, credential, deadline, base_url, conversation_id, upload,
-                                     idempotency_key)
+            return self._submit_once(
+                request, api_key_id, credential, deadline, base_url, conversation_id, upload, idempotency_key
+            )
         except SymblNotFound as exc:
             if isinstance(exc, UnknownConversation):
                 raise
@@ -203,8 +206,15 @@ class Submitter:
             return self.enqueue(request, api_key_id, credential, base_url, conversation_id)
         try:
             try:
-                sub = self.send(request, api_key_id, credential, min(deadline, time.monotonic() + FAST_PATH_SECONDS),
-                                base_url, conversation_id, upload)
+                sub = self.send(
+                    request,
+                    api_key_id,
+                    credential,
+                    min(deadline, time.monotonic() + FAST_PATH_SECONDS),
+                    base_url,
+                    conversation_id,
+                    upload,
+                )
             except SymblRateLimited:
                 if upload is not None:
                     raise SymblBusy() from None
@@ -292,19 +302,30 @@ class Submitter:
         method = "PUT" if conversation_id else "POST"
         if upload is not None:
             answer = self._client.submit(
-                credential, f"/v1/process/{upload.media}{suffix}", deadline, method=method,
-                params=payloads.file_query(request.options(), webhook), data=upload.chunks,
+                credential,
+                f"/v1/process/{upload.media}{suffix}",
+                deadline,
+                method=method,
+                params=payloads.file_query(request.options(), webhook),
+                data=upload.chunks,
                 content_type=upload.content_type,
             )
         elif request.url is not None:
             media = "video" if request.url_type() == "video_url" else "audio"
             answer = self._client.submit(
-                credential, f"/v1/process/{media}/url{suffix}", deadline, method=method,
-                json_body=payloads.url_body(request, webhook), params=payloads.diarization_params(request.options()) or None,
+                credential,
+                f"/v1/process/{media}/url{suffix}",
+                deadline,
+                method=method,
+                json_body=payloads.url_body(request, webhook),
+                params=payloads.diarization_params(request.options()) or None,
             )
         else:
             answer = self._client.submit(
-                credential, f"/v1/process/text{suffix}", deadline, method=method,
+                credential,
+                f"/v1/process/text{suffix}",
+                deadline,
+                method=method,
                 json_body=payloads.text_body(request, webhook),
             )
         conversation = str(answer.get("conversationId") or conversation_id or "")

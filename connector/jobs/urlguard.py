@@ -80,8 +80,9 @@ class Allowlist:
         return any(address.version == net.version and address in net for net in self.networks)
 
 
-def check_callback_url(url: str, allowlist: Sequence[str] | Allowlist, resolve: Resolver | None = None,
-                       *, field: str = "callback_url") -> str:
+def check_callback_url(
+    url: str, allowlist: Sequence[str] | Allowlist, resolve: Resolver | None = None, *, field: str = "callback_url"
+) -> str:
     """Return the normalised URL if the facade may POST to it; raise `UrlNotAllowed` (naming the
     request ``field``) otherwise.
 

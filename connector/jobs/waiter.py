@@ -10,10 +10,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from connector.jobs.finish import failure_error
 from connector.jobs.watcher import JobWatcher
+from connector.status import JobStatus
 from connector.store.base import Store, Submission
 
 QUEUE_STEP_SECONDS = 0.2
@@ -28,7 +29,7 @@ class Outcome:
     ``queued``, ``scheduled`` or ``in_progress`` when the deadline came first."""
 
     sub: Submission
-    status: str
+    status: JobStatus
     error: dict[str, Any] | None = None
 
     @property
@@ -61,7 +62,7 @@ class Waiter:
         sub = self.dispatched(sub, deadline)
         if sub.status == "queued":
             return Outcome(sub, "queued")
-        status = self._watcher.wait(sub, deadline - self._clock())
+        status = cast(JobStatus, self._watcher.wait(sub, deadline - self._clock()))  # one of KNOWN_STATUSES
         if status != "failed":
             return Outcome(sub, status)
         recorded = self._store.get_submission(sub.job_id) or sub

@@ -194,8 +194,12 @@ class JobWatcher:
 
     # -- scheduling -----------------------------------------------------------------------
     def _interval(self, sub: Submission) -> float:
-        return next_interval(self._clock() - sub.created_at, self._webhooks_active,
-                             minimum=self._poll_min, maximum=max(self._poll_max, self._poll_min))
+        return next_interval(
+            self._clock() - sub.created_at,
+            self._webhooks_active,
+            minimum=self._poll_min,
+            maximum=max(self._poll_max, self._poll_min),
+        )
 
     def _schedule(self, tracked: Tracked, when: float) -> None:
         tracked.next_poll = when

@@ -76,8 +76,13 @@ class Batch:
     cancelled_at: float | None = None
 
     def record(self) -> BatchRecord:
-        return BatchRecord(id=self.id, api_key_id=self.api_key_id, created_at=self.created_at,
-                           callback_url=self.callback_url, cancelled_at=self.cancelled_at)
+        return BatchRecord(
+            id=self.id,
+            api_key_id=self.api_key_id,
+            created_at=self.created_at,
+            callback_url=self.callback_url,
+            cancelled_at=self.cancelled_at,
+        )
 
     def counts(self) -> dict[str, int]:
         counts = {s: 0 for s in ("queued", "scheduled", "in_progress", "completed", "failed", "cancelled")}
@@ -97,10 +102,12 @@ class Batches:
         self._store = store
         self._submitter = submitter
 
-    def create(self, items: list[Item], *, api_key_id: str, credential: Credential, base_url: str,
-               callback_url: str | None) -> Batch:
-        batch = Batch(id=f"batch-{uuid.uuid4()}", api_key_id=api_key_id, created_at=time.time(),
-                      callback_url=callback_url)
+    def create(
+        self, items: list[Item], *, api_key_id: str, credential: Credential, base_url: str, callback_url: str | None
+    ) -> Batch:
+        batch = Batch(
+            id=f"batch-{uuid.uuid4()}", api_key_id=api_key_id, created_at=time.time(), callback_url=callback_url
+        )
         new: list[Submission] = []
         seen: dict[str, str] = {}
         for index, item in enumerate(items):
@@ -109,7 +116,12 @@ class Batches:
                 batch.items.append(ItemState(index, name, item.key, seen[item.key], True))
                 continue
             queued = self._submitter.enqueue(
-                item.request, api_key_id, credential, base_url, None, write=False,
+                item.request,
+                api_key_id,
+                credential,
+                base_url,
+                None,
+                write=False,
                 extra={"batch_id": batch.id, "item": index, "key": item.key},
             )
             job_id, reused = queued.job_id, False
@@ -148,10 +160,18 @@ class Batches:
         record = self._store.get_batch(batch_id)
         if record is None or record.api_key_id != api_key_id:
             return None
-        items = [ItemState(i.index, i.name, i.key, i.job_id, i.reused, self._store.get_submission(i.job_id))
-                 for i in self._store.batch_items(batch_id)]
-        return Batch(id=record.id, api_key_id=record.api_key_id, created_at=record.created_at,
-                     callback_url=record.callback_url, items=items, cancelled_at=record.cancelled_at)
+        items = [
+            ItemState(i.index, i.name, i.key, i.job_id, i.reused, self._store.get_submission(i.job_id))
+            for i in self._store.batch_items(batch_id)
+        ]
+        return Batch(
+            id=record.id,
+            api_key_id=record.api_key_id,
+            created_at=record.created_at,
+            callback_url=record.callback_url,
+            items=items,
+            cancelled_at=record.cancelled_at,
+        )
 
     def cancel(self, batch_id: str, api_key_id: str) -> Batch | None:
         """Cancel the items that have not been sent to Symbl; return the batch afterwards."""

@@ -133,7 +133,9 @@ class Dispatcher:
             if not rids:
                 continue
             chosen = order[: len(rids)]
-            futures = [self._pool.submit(self._dispatch, sub, credential, rid) for sub, rid in zip(chosen, rids, strict=False)]
+            futures = [
+                self._pool.submit(self._dispatch, sub, credential, rid) for sub, rid in zip(chosen, rids, strict=False)
+            ]
             done, _ = wait(futures)
             sent += sum(1 for f in done if f.result())
         return sent
@@ -176,8 +178,12 @@ class Dispatcher:
             append_to = queued.options.get("append_to") or None
             try:
                 sub = self._submitter.send(
-                    request, queued.api_key_id, credential, time.monotonic() + self.send_deadline,
-                    queued.options.get("base_url") or "", append_to,
+                    request,
+                    queued.api_key_id,
+                    credential,
+                    time.monotonic() + self.send_deadline,
+                    queued.options.get("base_url") or "",
+                    append_to,
                 )
             except (SymblRateLimited, SymblUnavailable) as exc:
                 REQUEUED.inc()
@@ -204,4 +210,3 @@ class Dispatcher:
                 self.slots.release(credential.id, rid)
             except StoreUnavailable:
                 pass  # the reservation expires by itself
-

@@ -32,8 +32,14 @@ RESERVE_STEP = 0.1
 class Slots:
     """``limit`` jobs in flight per Symbl credential (0: unlimited, every reservation succeeds)."""
 
-    def __init__(self, store: Store, limit: int, *, clock: Callable[[], float] = time.time,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        store: Store,
+        limit: int,
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._store = store
         self.limit = limit
         self._clock = clock

@@ -34,8 +34,16 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> Flask:
     app.extensions["sandbox"] = state
     register_error_handlers(app)
     gateway.init_app(app)
-    for blueprint in (auth.bp, async_routes.bp, conversation_routes.bp, callscore.bp, experiences.bp, nebula.bp,
-                      management.bp, control.bp):
+    for blueprint in (
+        auth.bp,
+        async_routes.bp,
+        conversation_routes.bp,
+        callscore.bp,
+        experiences.bp,
+        nebula.bp,
+        management.bp,
+        control.bp,
+    ):
         app.register_blueprint(blueprint)
     if state.config.state_file:
         kept = StateFile(state, state.config.state_file)

@@ -54,8 +54,9 @@ def _created(conversation_id: str, job_id: str):
 
 
 def _recording_builder(seed: str, options: SubmitOptions) -> MessageBuilder:
-    def build(conversation_id: str, cursor: datetime | None, first: int,
-              submitted: datetime) -> tuple[list[Message], datetime]:
+    def build(
+        conversation_id: str, cursor: datetime | None, first: int, submitted: datetime
+    ) -> tuple[list[Message], datetime]:
         speakers = audio_speakers(options.speaker_count, options.channel_metadata, options.separate_channels)
         return script_messages(conversation_id, recording_lines(seed, speakers), cursor, first, submitted)
 

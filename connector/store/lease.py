@@ -50,8 +50,14 @@ class Lease:
         """Give the lease back if this owner still holds it."""
         return self._store.kv_delete(self.key, self.owner)
 
-    def wait(self, deadline: float, *, step: float, sleep: Callable[[float], None] = time.sleep,
-             clock: Callable[[], float] = time.monotonic) -> bool:
+    def wait(
+        self,
+        deadline: float,
+        *,
+        step: float,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> bool:
         """Try every ``step`` seconds until the lease is taken (True) or ``deadline`` comes (False)."""
         while not self.acquire():
             if clock() + step >= deadline:

@@ -197,7 +197,9 @@ class RedisStore:
             health_check_interval=10,
             # retry only when the command surely did not run (a dropped pooled connection after a
             # restart); a timeout may have run it, so it is reported instead of repeated
-            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2, supported_errors=(redis.exceptions.ConnectionError,)),
+            retry=Retry(
+                ExponentialBackoff(cap=0.5, base=0.05), 2, supported_errors=(redis.exceptions.ConnectionError,)
+            ),
         )
         reg = self._client.register_script
         self._put_submission = reg(_PUT_SUBMISSION)
@@ -287,7 +289,8 @@ class RedisStore:
     def count_in_flight(self, credential_id: str) -> int:
         """The credential's submissions at Symbl and not finished (a scan of the pending set)."""
         return sum(
-            1 for _, (status, cred) in self._pending_fields("status", "credential_id")
+            1
+            for _, (status, cred) in self._pending_fields("status", "credential_id")
             if cred == credential_id and status in ("scheduled", "in_progress")
         )
 
@@ -295,8 +298,13 @@ class RedisStore:
     def dispatch_submission(self, queued_id: str, sub: Submission) -> bool:
         """Replace the queued submission by the dispatched one and alias its ID, in one script."""
         call = self._put_call(sub)
-        keys = [self._k("sub", queued_id), self._k("subs", "pending"), *call["keys"][0:1], *call["keys"][2:4],
-                self._k("alias", queued_id)]
+        keys = [
+            self._k("sub", queued_id),
+            self._k("subs", "pending"),
+            *call["keys"][0:1],
+            *call["keys"][2:4],
+            self._k("alias", queued_id),
+        ]
         fields = call["args"][4:]
         args = [queued_id, sub.job_id, repr(sub.created_at), call["args"][2], self.prefix, *fields]
         return self._dispatch_script(keys=keys, args=args) == 1

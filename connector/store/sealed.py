@@ -61,7 +61,7 @@ class Sealer:
         if not text.startswith(PREFIX):
             return text  # written before encryption at rest: read as it is
         try:
-            return self._fernet.decrypt(text[len(PREFIX):].encode()).decode()
+            return self._fernet.decrypt(text[len(PREFIX) :].encode()).decode()
         except InvalidToken:
             log.warning("a stored secret cannot be decrypted with the configured %s; ignoring it", ENV)
             return None

@@ -20,8 +20,6 @@ CREDENTIAL_REWRITE = 3600.0
 """How often a credential in use is written again (to extend its lifetime)."""
 
 
-
-
 @dataclass(frozen=True)
 class Credential:
     """A Symbl app ID and secret. ``repr`` hides the secret."""
@@ -34,7 +32,6 @@ class Credential:
         """A stable fingerprint: a hash of the app ID and secret (so a rotated secret gets a new token)."""
         digest = hashlib.sha256(f"{self.app_id}\0{self.app_secret}".encode()).hexdigest()
         return f"cred_{digest[:16]}"
-
 
 
 class CredentialBook:

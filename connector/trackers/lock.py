@@ -25,8 +25,9 @@ class ManagementBusy(Exception):
 class ManagementLock:
     """The per-account lock of Symbl management calls."""
 
-    def __init__(self, store: Store, *, ttl: float = 60.0, step: float = 0.02,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, store: Store, *, ttl: float = 60.0, step: float = 0.02, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self._store = store
         self._ttl = ttl
         self._step = step

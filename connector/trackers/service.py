@@ -61,8 +61,15 @@ class SyncResult:
 class TrackerService:
     """Saved-tracker operations for any credential."""
 
-    def __init__(self, client: SymblClient, store: Store, *, call_seconds: float = 30.0,
-                 cache_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        client: SymblClient,
+        store: Store,
+        *,
+        call_seconds: float = 30.0,
+        cache_seconds: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._client = client
         self._owners = TrackerOwners(store)
         self._lock = ManagementLock(store, ttl=call_seconds * 2)
@@ -126,8 +133,9 @@ class TrackerService:
         """Create all or none (one Symbl call); each created tracker is recorded as ``tenant``'s."""
         return self._create(credential, tenant, trackers, trackers[0].name if len(trackers) == 1 else None)
 
-    def _create(self, credential: Credential, tenant: Tenant, trackers: list[TrackerIn],
-                name: str | None) -> list[dict[str, Any]]:
+    def _create(
+        self, credential: Credential, tenant: Tenant, trackers: list[TrackerIn], name: str | None
+    ) -> list[dict[str, Any]]:
         body = [{**t.symbl(), "name": tenant.symbl_name(t.name)} for t in trackers]
         check_size(body)
         try:
@@ -150,13 +158,16 @@ class TrackerService:
         """Replace a tracker's name and vocabulary."""
         return self._update(credential, tenant, tracker_id, tracker, tracker.name)
 
-    def _update(self, credential: Credential, tenant: Tenant, tracker_id: str, tracker: TrackerIn,
-                name: str | None) -> dict[str, Any]:
+    def _update(
+        self, credential: Credential, tenant: Tenant, tracker_id: str, tracker: TrackerIn, name: str | None
+    ) -> dict[str, Any]:
         body = {**tracker.symbl(), "name": tenant.symbl_name(tracker.name)}
         check_size({"id": tracker_id, **body})
         self._check_owned(credential, tenant, tracker_id)
         try:
-            updated = self._call(credential, lambda d: self._client.update_tracker(credential, tracker_id, body, d), name)
+            updated = self._call(
+                credential, lambda d: self._client.update_tracker(credential, tracker_id, body, d), name
+            )
         finally:
             self._forget(credential)
         return tenant.shown(updated)
@@ -171,8 +182,15 @@ class TrackerService:
             self._owners.release(credential.app_id, tracker_id)
 
     # -- sync ----------------------------------------------------------------------------------
-    def sync(self, credential: Credential, tenant: Tenant, desired: list[TrackerIn], *, delete_missing: bool = False,
-             dry_run: bool = False) -> SyncResult:
+    def sync(
+        self,
+        credential: Credential,
+        tenant: Tenant,
+        desired: list[TrackerIn],
+        *,
+        delete_missing: bool = False,
+        dry_run: bool = False,
+    ) -> SyncResult:
         """Make ``tenant``'s trackers match ``desired``: create the missing, update the changed,
         and with ``delete_missing`` delete its others (never another tenant's)."""
         check_size([{**t.symbl(), "name": tenant.symbl_name(t.name)} for t in desired])
@@ -181,7 +199,8 @@ class TrackerService:
             return SyncResult(
                 created=[{"id": None, **t.symbl()} for t in todo.create],
                 updated=[{"id": current["id"], **t.symbl()} for current, t in todo.update],
-                deleted=todo.delete, unchanged=todo.unchanged,
+                deleted=todo.delete,
+                unchanged=todo.unchanged,
             )
         created = self._create(credential, tenant, todo.create, None) if todo.create else []
         updated = [self._update(credential, tenant, str(current["id"]), t, None) for current, t in todo.update]

@@ -40,10 +40,18 @@ class TrackerIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=MAX_NAME, examples=["Competitor"],
-                      description="Unique in the Symbl account; case-sensitive.")
-    vocabulary: list[str] = Field(min_length=1, max_length=MAX_PHRASES, examples=[["Acme", "Globex"]],
-                                  description="Phrases; only . ' - as punctuation; no duplicates; 5-50 recommended.")
+    name: str = Field(
+        min_length=1,
+        max_length=MAX_NAME,
+        examples=["Competitor"],
+        description="Unique in the Symbl account; case-sensitive.",
+    )
+    vocabulary: list[str] = Field(
+        min_length=1,
+        max_length=MAX_PHRASES,
+        examples=[["Acme", "Globex"]],
+        description="Phrases; only . ' - as punctuation; no duplicates; 5-50 recommended.",
+    )
 
     @field_validator("name")
     @classmethod
@@ -65,8 +73,10 @@ class TrackerIn(BaseModel):
             elif len(phrase) > MAX_PHRASE:
                 problems.append(f"phrase {index + 1} is longer than {MAX_PHRASE} characters")
             elif bad := forbidden_characters(phrase):
-                problems.append(f"phrase {index + 1} ({phrase!r}) contains {' '.join(bad)}: only . ' and - "
-                                "are allowed as punctuation")
+                problems.append(
+                    f"phrase {index + 1} ({phrase!r}) contains {' '.join(bad)}: only . ' and - "
+                    "are allowed as punctuation"
+                )
             elif phrase.lower() in seen:
                 problems.append(f"phrase {index + 1} ({phrase!r}) repeats phrase {seen[phrase.lower()] + 1}")
             else:

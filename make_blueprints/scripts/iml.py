@@ -91,7 +91,7 @@ class _Parser:
         value = self.expr()
         self.ws()
         if self.i != len(self.s):
-            raise ImlError(f"unsupported IML near {self.s[self.i:]!r} in {{{{{self.s}}}}}")
+            raise ImlError(f"unsupported IML near {self.s[self.i :]!r} in {{{{{self.s}}}}}")
         return value
 
     def ws(self):
@@ -106,7 +106,7 @@ class _Parser:
             return text
         m = re.compile(r"[A-Za-z0-9_.`\[\]]+").match(self.s, self.i)
         if not m:
-            raise ImlError(f"unsupported IML near {self.s[self.i:]!r}")
+            raise ImlError(f"unsupported IML near {self.s[self.i :]!r}")
         token, self.i = m.group(0), m.end()
         self.ws()
         if self.s.startswith("(", self.i):

@@ -47,27 +47,58 @@ def test_api_key_is_required(facade_url, headers, code):
         (b'{"transcript": "A: hi", "wait": 100000}', "application/json", 400, "invalid_request", "wait"),
         (b'{"transcript": "A: hi", "include": ["everything"]}', "application/json", 400, "invalid_request", "include"),
         (b'{"transcript": "A: hi", "speaker_count": 0}', "application/json", 400, "invalid_request", "speaker_count"),
-        (b'{"transcript": "A: hi", "confidence_threshold": 2}', "application/json", 400, "invalid_request",
-         "confidence_threshold"),
-        (b'{"transcript": "A: hi", "language": "english please"}', "application/json", 400, "invalid_request",
-         "language"),
-        (b'{"transcript": "A: hi", "trackers": [{"name": "x"}]}', "application/json", 400, "invalid_request",
-         "trackers.0.vocabulary"),
+        (
+            b'{"transcript": "A: hi", "confidence_threshold": 2}',
+            "application/json",
+            400,
+            "invalid_request",
+            "confidence_threshold",
+        ),
+        (
+            b'{"transcript": "A: hi", "language": "english please"}',
+            "application/json",
+            400,
+            "invalid_request",
+            "language",
+        ),
+        (
+            b'{"transcript": "A: hi", "trackers": [{"name": "x"}]}',
+            "application/json",
+            400,
+            "invalid_request",
+            "trackers.0.vocabulary",
+        ),
         (b'{"transcript": "A: hi", "surprise": true}', "application/json", 400, "invalid_request", "surprise"),
-        (b'{"transcript": "A: hi", "url": "https://example.com/a.mp3"}', "application/json", 400,
-         "invalid_request", None),
-        (b'{"transcript": "A: hi", "callback_url": "http://127.0.0.2/hook"}', "application/json", 400,
-         "callback_url_not_allowed", "callback_url"),
-        (b'{"transcript": "A: hi", "callback_url": "https://169.254.169.254/latest"}', "application/json", 400,
-         "callback_url_not_allowed", "callback_url"),
+        (
+            b'{"transcript": "A: hi", "url": "https://example.com/a.mp3"}',
+            "application/json",
+            400,
+            "invalid_request",
+            None,
+        ),
+        (
+            b'{"transcript": "A: hi", "callback_url": "http://127.0.0.2/hook"}',
+            "application/json",
+            400,
+            "callback_url_not_allowed",
+            "callback_url",
+        ),
+        (
+            b'{"transcript": "A: hi", "callback_url": "https://169.254.169.254/latest"}',
+            "application/json",
+            400,
+            "callback_url_not_allowed",
+            "callback_url",
+        ),
         (b"hello", "text/plain", 415, "unsupported_media_type", None),
         (b"\x00\x00", "video/quicktime", 415, "unsupported_media_type", None),
         (b"", "audio/wav", 400, "invalid_request", None),
     ],
 )
 def test_bad_submit_bodies(facade_url, body, content_type, status, code, field):
-    answer = requests.post(f"{facade_url}/v1/conversations", data=body,
-                           headers={**AUTH, "Content-Type": content_type}, timeout=30)
+    answer = requests.post(
+        f"{facade_url}/v1/conversations", data=body, headers={**AUTH, "Content-Type": content_type}, timeout=30
+    )
     assert answer.status_code == status, answer.text
     error = answer.json()["error"]
     assert error["code"] == code
@@ -78,15 +109,20 @@ def test_bad_submit_bodies(facade_url, body, content_type, status, code, field):
 
 def test_json_body_over_the_limit_is_413(facade_url):
     big = b'{"transcript": "A: ' + b"x" * 300_000 + b'"}'
-    answer = requests.post(f"{facade_url}/v1/conversations", data=big,
-                           headers={**AUTH, "Content-Type": "application/json"}, timeout=30)
+    answer = requests.post(
+        f"{facade_url}/v1/conversations", data=big, headers={**AUTH, "Content-Type": "application/json"}, timeout=30
+    )
     assert answer.status_code == 413
     assert answer.json()["error"]["code"] == "payload_too_large"
 
 
 def test_upload_over_the_limit_is_413(facade_url):
-    answer = requests.post(f"{facade_url}/v1/conversations", data=b"\x01" * 5_100_000,
-                           headers={**AUTH, "Content-Type": "audio/wav"}, timeout=30)
+    answer = requests.post(
+        f"{facade_url}/v1/conversations",
+        data=b"\x01" * 5_100_000,
+        headers={**AUTH, "Content-Type": "audio/wav"},
+        timeout=30,
+    )
     assert answer.status_code == 413
     assert answer.json()["error"]["code"] == "payload_too_large"
 
@@ -119,10 +155,18 @@ def test_half_a_symbl_credential_is_refused(facade_url):
 
 
 def test_unknown_form_field_and_misplaced_file(facade_url):
-    answer = requests.post(f"{facade_url}/v1/conversations", headers=AUTH,
-                           files={"bogus": (None, "1"), "file": ("a.wav", b"RIFF....", "audio/wav")}, timeout=30)
+    answer = requests.post(
+        f"{facade_url}/v1/conversations",
+        headers=AUTH,
+        files={"bogus": (None, "1"), "file": ("a.wav", b"RIFF....", "audio/wav")},
+        timeout=30,
+    )
     assert answer.status_code == 400
     assert "bogus" in answer.json()["error"]["message"]
-    answer = requests.post(f"{facade_url}/v1/conversations", headers=AUTH,
-                           files={"file": ("a.mov", b"\x00\x00", "video/quicktime")}, timeout=30)
+    answer = requests.post(
+        f"{facade_url}/v1/conversations",
+        headers=AUTH,
+        files={"file": ("a.mov", b"\x00\x00", "video/quicktime")},
+        timeout=30,
+    )
     assert answer.status_code == 415

@@ -23,11 +23,17 @@ pytestmark = pytest.mark.slow
 _stack = contextlib.ExitStack()
 _sandbox_url = _stack.enter_context(serve(create_sandbox_app(SandboxConfig(job_seconds=0.3))))
 _tmp = _stack.enter_context(tempfile.TemporaryDirectory())
-APP = create_app(Settings(  # type: ignore[call-arg]
-    SYMBL_BASE_URL=_sandbox_url, CONNECTOR_API_KEYS=API_KEY, CONNECTOR_STORE_URL=f"sqlite:///{_tmp}/fuzz.db",
-    CONNECTOR_MAX_WAIT_SECONDS=2, CONNECTOR_DEFAULT_WAIT_SECONDS=0, CONNECTOR_LOG_LEVEL="CRITICAL",
-    CONNECTOR_RATE_LIMIT="100000/minute",
-))
+APP = create_app(
+    Settings(  # type: ignore[call-arg]
+        SYMBL_BASE_URL=_sandbox_url,
+        CONNECTOR_API_KEYS=API_KEY,
+        CONNECTOR_STORE_URL=f"sqlite:///{_tmp}/fuzz.db",
+        CONNECTOR_MAX_WAIT_SECONDS=2,
+        CONNECTOR_DEFAULT_WAIT_SECONDS=0,
+        CONNECTOR_LOG_LEVEL="CRITICAL",
+        CONNECTOR_RATE_LIMIT="100000/minute",
+    )
+)
 _stack.callback(describe(APP).close)
 atexit.register(_stack.close)
 

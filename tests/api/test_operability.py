@@ -55,9 +55,13 @@ def test_metrics_count_requests_upstream_calls_and_tokens(api, facade_url):
 @contextmanager
 def rate_limited_client(sandbox, tmp_path, limit: str) -> Iterator[Any]:
     """A facade test client whose per-key rate limit is ``limit``."""
-    settings = Settings(SYMBL_BASE_URL=sandbox.url, CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
-                        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db", CONNECTOR_RATE_LIMIT=limit,
-                        CONNECTOR_LOG_LEVEL="WARNING")
+    settings = Settings(
+        SYMBL_BASE_URL=sandbox.url,
+        CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
+        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db",
+        CONNECTOR_RATE_LIMIT=limit,
+        CONNECTOR_LOG_LEVEL="WARNING",
+    )
     app = create_app(settings)
     try:
         yield app.test_client()
@@ -101,8 +105,12 @@ def test_secrets_never_reach_logs_or_answers(tmp_path):
     logger = logging.getLogger("connector")
     sandbox_app = create_sandbox_app(SandboxConfig(job_seconds=0.3, extra_credentials={TENANT_ID: TENANT_SECRET}))
     with serve(sandbox_app) as sandbox_url:
-        settings = Settings(SYMBL_BASE_URL=sandbox_url, CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
-                            CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db", CONNECTOR_LOG_LEVEL="DEBUG")
+        settings = Settings(
+            SYMBL_BASE_URL=sandbox_url,
+            CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
+            CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db",
+            CONNECTOR_LOG_LEVEL="DEBUG",
+        )
         app = create_app(settings)
         logger.addHandler(handler)
         try:
@@ -112,11 +120,15 @@ def test_secrets_never_reach_logs_or_answers(tmp_path):
                 bodies = [
                     api.submit({"transcript": TRANSCRIPT, "wait": 20}, headers=tenant).text,
                     api.get("/v1/me", headers={**api.headers(), **tenant}).text,
-                    api.submit({"transcript": TRANSCRIPT, "wait": 20},
-                               headers={"X-Symbl-App-Id": TENANT_ID, "X-Symbl-App-Secret": "wrong"}).text,
+                    api.submit(
+                        {"transcript": TRANSCRIPT, "wait": 20},
+                        headers={"X-Symbl-App-Id": TENANT_ID, "X-Symbl-App-Secret": "wrong"},
+                    ).text,
                     requests.get(f"{url}/v1/me", headers={"Authorization": "Bearer wrong-key"}, timeout=5).text,
                 ]
-                token = describe(app).store.kv_get(f"token:{describe(app).client.tokens(describe(app).default_credential)._credential.id}")
+                token = describe(app).store.kv_get(
+                    f"token:{describe(app).client.tokens(describe(app).default_credential)._credential.id}"
+                )
         finally:
             logger.removeHandler(handler)
             describe(app).close()
@@ -137,9 +149,11 @@ def test_webhooks_duplicated_out_of_order_or_unknown(api, app, facade_url, sandb
     accepted = api.submit({"transcript": TRANSCRIPT, "wait": 0}).json()
     secret = describe(app).webhook_secret()
     hook = f"{facade_url}/v1/symbl/webhook/{secret}"
-    for body in ({"jobId": accepted["job_id"], "status": "completed"},  # before it is true at Symbl
-                 {"id": accepted["job_id"], "status": "in_progress"},  # out of order, blog-style key
-                 {"jobId": accepted["job_id"], "status": "completed"}):  # duplicate
+    for body in (
+        {"jobId": accepted["job_id"], "status": "completed"},  # before it is true at Symbl
+        {"id": accepted["job_id"], "status": "in_progress"},  # out of order, blog-style key
+        {"jobId": accepted["job_id"], "status": "completed"},
+    ):  # duplicate
         assert requests.post(hook, json=body, timeout=5).json()["known_job"] is True
     assert requests.post(hook, json={"jobId": "unknown", "status": "completed"}, timeout=5).json()["known_job"] is False
     assert requests.post(f"{facade_url}/v1/symbl/webhook/wrong-secret", json={}, timeout=5).status_code == 404
@@ -153,8 +167,12 @@ def test_webhooks_duplicated_out_of_order_or_unknown(api, app, facade_url, sandb
 def test_redis_down_is_a_clear_503_and_recovers(sandbox, tmp_path: Path):
     redis = RedisServer(tmp_path / "redis")
     redis.start()
-    settings = Settings(SYMBL_BASE_URL=sandbox.url, CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
-                        CONNECTOR_STORE_URL=redis.url, CONNECTOR_LOG_LEVEL="CRITICAL")
+    settings = Settings(
+        SYMBL_BASE_URL=sandbox.url,
+        CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
+        CONNECTOR_STORE_URL=redis.url,
+        CONNECTOR_LOG_LEVEL="CRITICAL",
+    )
     app = create_app(settings)
     try:
         with serve(app) as url:

@@ -29,7 +29,9 @@ def test_another_instance_answers_insights_right_after_a_long_poll_said_complete
             assert Api(first_url).job(ids["job_id"], wait=20).json()["status"] == "completed"
             job = Api(second_url).job(ids["job_id"], wait=0)
             insights = Api(second_url).insights(ids["conversation_id"], wait=0)
-            assert finishing.is_set() and describe(first).store.get_submission(ids["job_id"]).status != "completed"  # still finishing
+            assert (
+                finishing.is_set() and describe(first).store.get_submission(ids["job_id"]).status != "completed"
+            )  # still finishing
             assert job.json()["status"] == "completed"
             assert insights.status_code == 200, insights.text
             assert insights.json()["conversation_id"] == ids["conversation_id"]

@@ -18,8 +18,14 @@ Bob: Yes, but we prefer your product. Let's schedule a follow-up call next week.
 
 @pytest.mark.slow
 def test_submit_and_wait_returns_the_flat_insights(api):
-    answer = api.submit({"name": "Pricing call", "transcript": TRANSCRIPT, "wait": 20,
-                         "trackers": [{"name": "Competitor", "vocabulary": ["Acme"]}]})
+    answer = api.submit(
+        {
+            "name": "Pricing call",
+            "transcript": TRANSCRIPT,
+            "wait": 20,
+            "trackers": [{"name": "Competitor", "vocabulary": ["Acme"]}],
+        }
+    )
     assert answer.status_code == 200, answer.text
     flat = answer.json()
     assert set(flat) == set(FlatInsights.model_fields)  # every key, no extra
@@ -47,8 +53,13 @@ def test_zero_wait_answers_202_and_the_job_can_be_long_polled(api):
     assert answer.headers["Location"] == accepted["links"]["job"]
 
     job = api.job(accepted["job_id"], wait=20).json()
-    assert job == {**job, "job_id": accepted["job_id"], "conversation_id": accepted["conversation_id"],
-                   "status": "completed", "error": None}
+    assert job == {
+        **job,
+        "job_id": accepted["job_id"],
+        "conversation_id": accepted["conversation_id"],
+        "status": "completed",
+        "error": None,
+    }
 
     insights = api.insights(accepted["conversation_id"])
     assert insights.status_code == 200
@@ -85,11 +96,16 @@ def test_append_keeps_the_conversation_and_adds_messages(api):
 
 @pytest.mark.slow
 def test_messages_input_and_include_subset(api):
-    answer = api.submit({
-        "messages": [{"text": "Can we meet on Monday?", "speaker": "Ann", "email": "ann@example.com"},
-                     {"text": "Yes, I will book a room.", "speaker": "Ben"}],
-        "include": ["questions"], "wait": 20,
-    })
+    answer = api.submit(
+        {
+            "messages": [
+                {"text": "Can we meet on Monday?", "speaker": "Ann", "email": "ann@example.com"},
+                {"text": "Yes, I will book a room.", "speaker": "Ben"},
+            ],
+            "include": ["questions"],
+            "wait": 20,
+        }
+    )
     assert answer.status_code == 200, answer.text
     flat = answer.json()
     assert flat["question_count"] == 1
@@ -149,7 +165,8 @@ def test_a_failed_job_is_job_failed_with_the_ids(api):
 def test_the_flask_test_client_serves_the_same_contract(client):
     from tests.conftest import API_KEY
 
-    answer = client.post("/v1/conversations", json={"transcript": TRANSCRIPT, "wait": 20},
-                         headers={"Authorization": f"Bearer {API_KEY}"})
+    answer = client.post(
+        "/v1/conversations", json={"transcript": TRANSCRIPT, "wait": 20}, headers={"Authorization": f"Bearer {API_KEY}"}
+    )
     assert answer.status_code == 200
     assert set(answer.get_json()) == set(FlatInsights.model_fields)

@@ -14,9 +14,11 @@ from tests.conftest import Api, Sandbox
 
 COMPETITOR = {"name": "Competitor", "vocabulary": ["Acme", "Globex"]}
 PRICING = {"name": "Pricing objection", "vocabulary": ["too expensive", "discount"]}
-CALL = ("Alice: Thanks for joining. We also talked to Acme last week.\n"
-        "Bob: Honestly the enterprise plan is too expensive for us.\n"
-        "Alice: I can send a proposal by Friday.")
+CALL = (
+    "Alice: Thanks for joining. We also talked to Acme last week.\n"
+    "Bob: Honestly the enterprise plan is too expensive for us.\n"
+    "Alice: I can send a proposal by Friday."
+)
 
 
 class Trackers:
@@ -26,8 +28,9 @@ class Trackers:
         self.api = api
 
     def call(self, method: str, path: str = "", **kwargs: Any) -> requests.Response:
-        return self.api.session.request(method, f"{self.api.url}/v1/trackers{path}", headers=self.api.headers(),
-                                        timeout=60, **kwargs)
+        return self.api.session.request(
+            method, f"{self.api.url}/v1/trackers{path}", headers=self.api.headers(), timeout=60, **kwargs
+        )
 
     def create(self, body: Any) -> requests.Response:
         return self.call("POST", json=body)
@@ -109,25 +112,29 @@ def test_sync_is_declarative_and_idempotent(trackers: Trackers) -> None:
     assert len(trackers.list()) == 3
 
 
-@pytest.mark.parametrize(("body", "status", "code", "field"), [
-    ({"name": "X", "vocabulary": ["price?"]}, 400, "invalid_tracker", "vocabulary"),
-    ({"name": "X", "vocabulary": ["Acme, Inc"]}, 400, "invalid_tracker", "vocabulary"),
-    ({"name": "X", "vocabulary": ["Acme", "acme"]}, 400, "invalid_tracker", "vocabulary"),
-    ({"name": "X", "vocabulary": ["ok", " "]}, 400, "invalid_tracker", "vocabulary"),
-    ({"name": "X", "vocabulary": []}, 400, "invalid_tracker", "vocabulary"),
-    ({"name": "X", "vocabulary": ["x" * 201]}, 400, "invalid_tracker", "vocabulary"),
-    ({"name": "X", "vocabulary": [f"phrase {i}" for i in range(501)]}, 400, "invalid_tracker", "vocabulary"),
-    ({"name": " ", "vocabulary": ["a"]}, 400, "invalid_tracker", "name"),
-    ({"name": "N" * 101, "vocabulary": ["a"]}, 400, "invalid_tracker", "name"),
-    ({"vocabulary": ["a"]}, 400, "invalid_tracker", "name"),
-    ({"name": "X", "vocabulary": ["a"], "colour": "red"}, 400, "invalid_tracker", "colour"),
-    ([COMPETITOR, COMPETITOR], 400, "invalid_tracker", "trackers[1].name"),
-    ([COMPETITOR, {"name": "Y", "vocabulary": ["a!"]}], 400, "invalid_tracker", "trackers[1].vocabulary"),
-    ([], 400, "invalid_tracker", "body"),
-    ("Competitor", 400, "invalid_json", None),
-])
-def test_bad_trackers_are_refused_before_symbl(trackers: Trackers, sandbox: Sandbox, body: Any, status: int,
-                                                code: str, field: str | None) -> None:
+@pytest.mark.parametrize(
+    ("body", "status", "code", "field"),
+    [
+        ({"name": "X", "vocabulary": ["price?"]}, 400, "invalid_tracker", "vocabulary"),
+        ({"name": "X", "vocabulary": ["Acme, Inc"]}, 400, "invalid_tracker", "vocabulary"),
+        ({"name": "X", "vocabulary": ["Acme", "acme"]}, 400, "invalid_tracker", "vocabulary"),
+        ({"name": "X", "vocabulary": ["ok", " "]}, 400, "invalid_tracker", "vocabulary"),
+        ({"name": "X", "vocabulary": []}, 400, "invalid_tracker", "vocabulary"),
+        ({"name": "X", "vocabulary": ["x" * 201]}, 400, "invalid_tracker", "vocabulary"),
+        ({"name": "X", "vocabulary": [f"phrase {i}" for i in range(501)]}, 400, "invalid_tracker", "vocabulary"),
+        ({"name": " ", "vocabulary": ["a"]}, 400, "invalid_tracker", "name"),
+        ({"name": "N" * 101, "vocabulary": ["a"]}, 400, "invalid_tracker", "name"),
+        ({"vocabulary": ["a"]}, 400, "invalid_tracker", "name"),
+        ({"name": "X", "vocabulary": ["a"], "colour": "red"}, 400, "invalid_tracker", "colour"),
+        ([COMPETITOR, COMPETITOR], 400, "invalid_tracker", "trackers[1].name"),
+        ([COMPETITOR, {"name": "Y", "vocabulary": ["a!"]}], 400, "invalid_tracker", "trackers[1].vocabulary"),
+        ([], 400, "invalid_tracker", "body"),
+        ("Competitor", 400, "invalid_json", None),
+    ],
+)
+def test_bad_trackers_are_refused_before_symbl(
+    trackers: Trackers, sandbox: Sandbox, body: Any, status: int, code: str, field: str | None
+) -> None:
     before = sandbox.stats()["requests"].get("POST /v1/manage/trackers", 0)
     response = trackers.create(body)
     assert response.status_code == status, response.text

@@ -40,10 +40,27 @@ def _ignore_sigint() -> None:
 
 def backfill(file: Path, url: str, *extra: str, sigint_ignored: bool = False) -> subprocess.Popen:
     """`connector backfill` as a child; ``sigint_ignored`` starts it as nohup or a backgrounded shell would."""
-    return subprocess.Popen([sys.executable, "-m", "connector.cli", "backfill", str(file), "--url", url, "--key",
-                             API_KEY, "--poll", "0.2", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                            preexec_fn=_ignore_sigint if sigint_ignored else None)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "connector.cli",
+            "backfill",
+            str(file),
+            "--url",
+            url,
+            "--key",
+            API_KEY,
+            "--poll",
+            "0.2",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=_ignore_sigint if sigint_ignored else None,
+    )
 
 
 def submits(sandbox: Sandbox) -> int:
@@ -122,11 +139,23 @@ def test_backfill_directly_starts_its_own_facade_and_resumes(tmp_path: Path, san
     file = tmp_path / "calls.txt"
     file.write_text("".join(f"https://recordings.example.com/direct/{i}.mp3\n" for i in range(5)))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_"))}
-    env.update({"SYMBL_BASE_URL": sandbox.url, "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/direct.db",
-                "SYMBL_MAX_CONCURRENT_JOBS": "2", "CONNECTOR_POLL_MIN_SECONDS": "0.1", "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {
+            "SYMBL_BASE_URL": sandbox.url,
+            "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/direct.db",
+            "SYMBL_MAX_CONCURRENT_JOBS": "2",
+            "CONNECTOR_POLL_MIN_SECONDS": "0.1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     for _ in range(2):
-        done = subprocess.run([sys.executable, "-m", "connector.cli", "backfill", str(file), "--poll", "0.2"],
-                              env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "connector.cli", "backfill", str(file), "--poll", "0.2"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         assert "5 completed" in done.stderr
     assert submits(sandbox) == 5  # the second run found every URL (the default key) already processed

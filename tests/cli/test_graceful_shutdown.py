@@ -31,20 +31,27 @@ def waits_in_flight(url: str) -> float:
 
 
 def queued(api: Api) -> bool:
-    listed = api.session.get(f"{api.url}/v1/conversations", params={"status": "queued"}, headers=api.headers(),
-                             timeout=5)
+    listed = api.session.get(
+        f"{api.url}/v1/conversations", params={"status": "queued"}, headers=api.headers(), timeout=5
+    )
     return listed.status_code == 200 and bool(listed.json()["conversations"])
 
 
 def test_sigterm_answers_waiting_callers_202_and_exits(tmp_path: Path):
     with serve(create_sandbox_app(SandboxConfig(job_seconds=120.0))) as sandbox_url:
-        env = {"SYMBL_BASE_URL": sandbox_url, "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/c.db",
-               "CONNECTOR_WORKERS": "2", "SYMBL_MAX_CONCURRENT_JOBS": "2"}
+        env = {
+            "SYMBL_BASE_URL": sandbox_url,
+            "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/c.db",
+            "CONNECTOR_WORKERS": "2",
+            "SYMBL_MAX_CONCURRENT_JOBS": "2",
+        }
         with facade_process(env) as (url, proc), ThreadPoolExecutor(3) as pool:
             api = Api(url)
             first = api.submit({"transcript": TRANSCRIPT, "wait": 0}).json()
-            waits = [pool.submit(Api(url).submit, {"transcript": TRANSCRIPT, "wait": 100}),
-                     pool.submit(Api(url).job, first["job_id"], wait=100)]
+            waits = [
+                pool.submit(Api(url).submit, {"transcript": TRANSCRIPT, "wait": 100}),
+                pool.submit(Api(url).job, first["job_id"], wait=100),
+            ]
             eventually(lambda: waits_in_flight(url) >= 2, timeout=30, step=0.2)
             # both Symbl slots taken: this one waits in the queue
             waits.append(pool.submit(Api(url).submit, {"transcript": TRANSCRIPT, "wait": 100}))

@@ -57,9 +57,14 @@ class Listening:
 def listener(tmp_path: Path) -> Iterator[Listening]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_"))}
-    proc = subprocess.Popen([sys.executable, "-m", "connector.cli", "listen", "--port", str(port), "--secret", SECRET],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                            env={**env, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "connector.cli", "listen", "--port", str(port), "--secret", SECRET],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+    )
     listening = Listening(proc, f"http://127.0.0.1:{port}")
     try:
         assert "Listening on" in listening.line()
@@ -72,13 +77,19 @@ def listener(tmp_path: Path) -> Iterator[Listening]:
 def facade_settings(sandbox: Sandbox, tmp_path: Path, **extra: str) -> Settings:
     """A facade with no callback allow-list at all (so only sandbox mode lets loopback through)."""
     return Settings(  # type: ignore[call-arg]
-        SYMBL_BASE_URL=sandbox.url, CONNECTOR_API_KEYS=API_KEY, CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db",
-        CONNECTOR_CALLBACK_SECRET=SECRET, CONNECTOR_LOG_LEVEL="WARNING", **extra)
+        SYMBL_BASE_URL=sandbox.url,
+        CONNECTOR_API_KEYS=API_KEY,
+        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db",
+        CONNECTOR_CALLBACK_SECRET=SECRET,
+        CONNECTOR_LOG_LEVEL="WARNING",
+        **extra,
+    )
 
 
 @pytest.mark.slow
-def test_listen_prints_a_verified_sandbox_callback_and_rejects_forgeries(listener: Listening, sandbox: Sandbox,
-                                                                          tmp_path: Path):
+def test_listen_prints_a_verified_sandbox_callback_and_rejects_forgeries(
+    listener: Listening, sandbox: Sandbox, tmp_path: Path
+):
     app = create_app(facade_settings(sandbox, tmp_path))
     try:
         with serve(app) as url:
@@ -115,8 +126,14 @@ def test_listen_prints_a_verified_sandbox_callback_and_rejects_forgeries(listene
 
 def test_listen_without_any_secret_refuses_to_start(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_"))}
-    done = subprocess.run([sys.executable, "-m", "connector.cli", "listen", "--port", str(free_port())], cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-m", "connector.cli", "listen", "--port", str(free_port())],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2 and "no secret" in done.stderr
 
 
@@ -127,14 +144,21 @@ def test_listen_reads_the_sandbox_kept_callback_secret(tmp_path: Path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_"))}
     # run from the folder holding data/, as the README says: the default store URL points there
-    proc = subprocess.Popen([sys.executable, "-m", "connector.cli", "listen", "--port", str(port)], cwd=tmp_path,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "connector.cli", "listen", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         listening = Listening(proc, f"http://127.0.0.1:{port}")
         assert "Listening on" in listening.line()
         body = b'{"event_id": "evt_kept"}'
-        answer = requests.post(f"{listening.url}/", data=body, headers=standard_headers("evt_kept", body, kept),
-                               timeout=10)
+        answer = requests.post(
+            f"{listening.url}/", data=body, headers=standard_headers("evt_kept", body, kept), timeout=10
+        )
         assert answer.status_code == 200, answer.text
     finally:
         proc.terminate()
@@ -142,9 +166,15 @@ def test_listen_reads_the_sandbox_kept_callback_secret(tmp_path: Path):
 
 
 def test_live_mode_still_refuses_loopback_callbacks(sandbox: Sandbox, tmp_path: Path):
-    app = create_app(facade_settings(sandbox, tmp_path, SYMBL_APP_ID="sandbox-app-id",
-                                     SYMBL_APP_SECRET="sandbox-app-secret",
-                                     CONNECTOR_ENCRYPTION_KEY=Fernet.generate_key().decode()))
+    app = create_app(
+        facade_settings(
+            sandbox,
+            tmp_path,
+            SYMBL_APP_ID="sandbox-app-id",
+            SYMBL_APP_SECRET="sandbox-app-secret",
+            CONNECTOR_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        )
+    )
     try:
         with serve(app) as url:
             api = Api(url)
@@ -152,8 +182,9 @@ def test_live_mode_still_refuses_loopback_callbacks(sandbox: Sandbox, tmp_path: 
                 answer = api.submit({"transcript": TRANSCRIPT, "wait": 0, "callback_url": target})
                 assert answer.status_code == 400, (target, answer.text)
                 assert answer.json()["error"]["code"] == "callback_url_not_allowed"
-                hook = api.session.post(f"{url}/v1/hooks", headers=api.headers(), json={"target_url": target},
-                                        timeout=10)
+                hook = api.session.post(
+                    f"{url}/v1/hooks", headers=api.headers(), json={"target_url": target}, timeout=10
+                )
                 assert hook.status_code == 400 and hook.json()["error"]["code"] == "callback_url_not_allowed"
     finally:
         describe(app).close()

@@ -31,12 +31,23 @@ pytestmark = pytest.mark.slow
 def facade_process(env: dict[str, str], port: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
     """`connector serve` on a loopback port; yields (url, process). Killed at the end if still alive."""
     port = port or free_port()
-    full_env = {**os.environ, "CONNECTOR_API_KEYS": API_KEY, "CONNECTOR_WORKERS": "1",
-                **{"CONNECTOR_LOG_LEVEL": "WARNING"}, **env}
-    proc = subprocess.Popen([sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=full_env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    full_env = {
+        **os.environ,
+        "CONNECTOR_API_KEYS": API_KEY,
+        "CONNECTOR_WORKERS": "1",
+        **{"CONNECTOR_LOG_LEVEL": "WARNING"},
+        **env,
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=full_env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
+
         def healthy() -> bool:
             if proc.poll() is not None:
                 raise AssertionError(f"connector serve exited: {proc.stderr.read().decode()[-2000:]}")
@@ -69,12 +80,17 @@ def own_sandbox() -> Iterator[Sandbox]:
 
 
 def test_sigkill_with_jobs_in_flight_loses_nothing(own_sandbox: Sandbox, tmp_path: Path):
-    env = {"SYMBL_BASE_URL": own_sandbox.url, "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/c.db",
-           "CONNECTOR_CALLBACK_ALLOWLIST": "127.0.0.1", "CONNECTOR_CALLBACK_SECRET": "s3cret"}
+    env = {
+        "SYMBL_BASE_URL": own_sandbox.url,
+        "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/c.db",
+        "CONNECTOR_CALLBACK_ALLOWLIST": "127.0.0.1",
+        "CONNECTOR_CALLBACK_SECRET": "s3cret",
+    }
     with receiver() as got:
         with facade_process(env) as (url, proc):
-            accepted = Api(url).submit({"transcript": TRANSCRIPT, "wait": 0, "callback_url": got.url,
-                                        "name": "killed mid-job"})
+            accepted = Api(url).submit(
+                {"transcript": TRANSCRIPT, "wait": 0, "callback_url": got.url, "name": "killed mid-job"}
+            )
             assert accepted.status_code == 202
             kill(proc)  # SIGKILL: no shutdown code runs
         ids = accepted.json()
@@ -122,9 +138,14 @@ def test_serve_in_sandbox_mode_prints_a_key_and_says_sandbox(tmp_path: Path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_"))}
     env.update({"CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/c.db", "SANDBOX_JOB_SECONDS": "0.5"})
-    proc = subprocess.Popen([sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         key = ""
         for line in proc.stderr:  # type: ignore[union-attr]
@@ -137,8 +158,12 @@ def test_serve_in_sandbox_mode_prints_a_key_and_says_sandbox(tmp_path: Path):
         assert requests.get(f"{url}/healthz", timeout=5).json()["mode"] == "sandbox"
         me = requests.get(f"{url}/v1/me", headers={"Authorization": f"Bearer {key}"}, timeout=5).json()
         assert me["mode"] == "sandbox"
-        flat = requests.post(f"{url}/v1/conversations", headers={"Authorization": f"Bearer {key}"},
-                             json={"transcript": TRANSCRIPT, "wait": 20}, timeout=30)
+        flat = requests.post(
+            f"{url}/v1/conversations",
+            headers={"Authorization": f"Bearer {key}"},
+            json={"transcript": TRANSCRIPT, "wait": 20},
+            timeout=30,
+        )
         assert flat.status_code == 200 and flat.json()["summary"]
     finally:
         kill(proc, signal.SIGTERM)
@@ -146,9 +171,16 @@ def test_serve_in_sandbox_mode_prints_a_key_and_says_sandbox(tmp_path: Path):
 
 def test_live_mode_refuses_to_start_without_keys(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_"))}
-    env.update({"SYMBL_APP_ID": "app", "SYMBL_APP_SECRET": "secret", "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/c.db"})
-    done = subprocess.run([sys.executable, "-m", "connector.cli", "serve", "--port", str(free_port())], env=env,
-                          capture_output=True, text=True, timeout=30)
+    env.update(
+        {"SYMBL_APP_ID": "app", "SYMBL_APP_SECRET": "secret", "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/c.db"}
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "connector.cli", "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2
     assert "CONNECTOR_API_KEYS is required" in done.stderr
     assert "secret" not in done.stderr.replace("SYMBL_APP_SECRET", "")

@@ -65,25 +65,46 @@ def test_readme_quickstart_runs_as_written(tmp_path: Path):
     port, listen_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_", "SANDBOX_"))}
     env.update({"PORT": str(port), "CONNECTOR_WORKERS": "1", "SANDBOX_JOB_SECONDS": "1", "PYTHONUNBUFFERED": "1"})
-    server = subprocess.Popen([str(tmp_path / ".venv" / "bin" / "connector"), "serve", "--host", "127.0.0.1"],
-                              cwd=tmp_path, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(tmp_path / ".venv" / "bin" / "connector"), "serve", "--host", "127.0.0.1"],
+        cwd=tmp_path,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     listener = None
     try:
         eventually(lambda: _ok(f"http://127.0.0.1:{port}/healthz"), timeout=60, step=0.2)
         listen_block = re.search(r"```bash\n(\.venv/bin/connector listen --port 8088)\n```", README.read_text())
         assert listen_block, "the README shows how to start connector listen"
-        listener = subprocess.Popen(listen_block.group(1).replace("8088", str(listen_port)), shell=True,
-                                    cwd=tmp_path, env=env, start_new_session=True, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True)
+        listener = subprocess.Popen(
+            listen_block.group(1).replace("8088", str(listen_port)),
+            shell=True,
+            cwd=tmp_path,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in listener.stderr], daemon=True).start()
         assert "Listening on" in lines.get(timeout=30)
 
-        script = quickstart_block().replace("localhost:8000", f"localhost:{port}").replace(
-            "127.0.0.1:8088", f"127.0.0.1:{listen_port}")
-        done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=180)
+        script = (
+            quickstart_block()
+            .replace("localhost:8000", f"localhost:{port}")
+            .replace("127.0.0.1:8088", f"127.0.0.1:{listen_port}")
+        )
+        done = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         submitted, queued, job_status, summary, uploaded = json_values(done.stdout)
 

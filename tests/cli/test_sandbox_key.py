@@ -23,9 +23,14 @@ pytestmark = pytest.mark.slow
 
 def start(env: dict[str, str], port: int) -> tuple[subprocess.Popen, str, str]:
     """`connector serve` as a user starts it; returns (process, printed key, everything it printed before)."""
-    proc = subprocess.Popen([sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     printed = []
     for line in proc.stderr:  # type: ignore[union-attr]
         printed.append(line)
@@ -38,16 +43,23 @@ def start(env: dict[str, str], port: int) -> tuple[subprocess.Popen, str, str]:
 
 def test_sandbox_key_survives_a_restart_and_sees_earlier_conversations(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_"))}
-    env.update({"CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/data/connector.db", "SANDBOX_JOB_SECONDS": "0.3",
-                "CONNECTOR_WORKERS": "1", "CONNECTOR_LOG_LEVEL": "WARNING"})
+    env.update(
+        {
+            "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/data/connector.db",
+            "SANDBOX_JOB_SECONDS": "0.3",
+            "CONNECTOR_WORKERS": "1",
+            "CONNECTOR_LOG_LEVEL": "WARNING",
+        }
+    )
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     proc, key, printed = start(env, port)
     try:
         assert str(tmp_path / "data" / "sandbox-api-key") in printed
         auth = {"Authorization": f"Bearer {key}"}
-        first = requests.post(f"{url}/v1/conversations", headers=auth, json={"transcript": TRANSCRIPT, "wait": 20},
-                              timeout=30)
+        first = requests.post(
+            f"{url}/v1/conversations", headers=auth, json={"transcript": TRANSCRIPT, "wait": 20}, timeout=30
+        )
         assert first.status_code == 200, first.text
         conversation_id, job_id = first.json()["conversation_id"], first.json()["job_id"]
     finally:
@@ -73,15 +85,28 @@ def test_sandbox_key_survives_a_restart_and_sees_earlier_conversations(tmp_path:
 
 def test_configured_api_keys_override_the_kept_key(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_"))}
-    env.update({"CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/data/connector.db", "CONNECTOR_API_KEYS": "my-own-key",
-                "CONNECTOR_WORKERS": "1", "CONNECTOR_LOG_LEVEL": "WARNING"})
+    env.update(
+        {
+            "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/data/connector.db",
+            "CONNECTOR_API_KEYS": "my-own-key",
+            "CONNECTOR_WORKERS": "1",
+            "CONNECTOR_LOG_LEVEL": "WARNING",
+        }
+    )
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         eventually(lambda: _ok(f"{url}/healthz"), timeout=30, step=0.1)
-        assert requests.get(f"{url}/v1/me", headers={"Authorization": "Bearer my-own-key"}, timeout=5).status_code == 200
+        assert (
+            requests.get(f"{url}/v1/me", headers={"Authorization": "Bearer my-own-key"}, timeout=5).status_code == 200
+        )
         assert not (tmp_path / "data" / "sandbox-api-key").exists()
     finally:
         kill(proc, signal.SIGTERM)

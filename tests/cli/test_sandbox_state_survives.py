@@ -22,21 +22,32 @@ pytestmark = pytest.mark.slow
 
 def test_conversations_and_running_jobs_survive_a_restart(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_", "SANDBOX_"))}
-    env.update({"CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/data/connector.db", "SANDBOX_JOB_SECONDS": "1.5",
-                "CONNECTOR_WORKERS": "1", "CONNECTOR_LOG_LEVEL": "WARNING"})
+    env.update(
+        {
+            "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/data/connector.db",
+            "SANDBOX_JOB_SECONDS": "1.5",
+            "CONNECTOR_WORKERS": "1",
+            "CONNECTOR_LOG_LEVEL": "WARNING",
+        }
+    )
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     proc, key, _ = start(env, port)
     auth = {"Authorization": f"Bearer {key}"}
     try:
-        done = requests.post(f"{url}/v1/conversations", headers=auth, json={"transcript": TRANSCRIPT, "wait": 30},
-                             timeout=60)
+        done = requests.post(
+            f"{url}/v1/conversations", headers=auth, json={"transcript": TRANSCRIPT, "wait": 30}, timeout=60
+        )
         assert done.status_code == 200, done.text
         conversation_id = done.json()["conversation_id"]
         before = requests.get(f"{url}/v1/conversations/{conversation_id}/insights", headers=auth, timeout=30)
         assert before.status_code == 200, before.text
-        running = requests.post(f"{url}/v1/conversations", headers=auth,
-                                json={"transcript": TRANSCRIPT, "name": "in flight", "wait": 0}, timeout=30)
+        running = requests.post(
+            f"{url}/v1/conversations",
+            headers=auth,
+            json={"transcript": TRANSCRIPT, "name": "in flight", "wait": 0},
+            timeout=30,
+        )
         assert running.status_code == 202, running.text
     finally:
         kill(proc, signal.SIGTERM)
@@ -55,8 +66,9 @@ def test_conversations_and_running_jobs_survive_a_restart(tmp_path: Path):
 
         job = requests.get(f"{url}/v1/jobs/{running.json()['job_id']}", headers=auth, params={"wait": 30}, timeout=60)
         assert job.status_code == 200 and job.json()["status"] == "completed", job.text
-        finished = requests.get(f"{url}/v1/conversations/{running.json()['conversation_id']}/insights",
-                                headers=auth, timeout=30)
+        finished = requests.get(
+            f"{url}/v1/conversations/{running.json()['conversation_id']}/insights", headers=auth, timeout=30
+        )
         assert finished.status_code == 200, finished.text
         assert finished.json()["transcript_text"] == before.json()["transcript_text"]
     finally:

@@ -65,8 +65,12 @@ def test_failed_job_callback_carries_the_error_and_ids(api):
 @pytest.mark.slow
 def test_hooks_subscribe_deliver_list_and_unsubscribe(api, facade_url):
     with receiver() as got:
-        created = api.session.post(f"{facade_url}/v1/hooks", headers=api.headers(),
-                                   json={"target_url": got.url, "event": "conversation.completed"}, timeout=10)
+        created = api.session.post(
+            f"{facade_url}/v1/hooks",
+            headers=api.headers(),
+            json={"target_url": got.url, "event": "conversation.completed"},
+            timeout=10,
+        )
         assert created.status_code == 201, created.text
         hook = created.json()
         assert hook["secret"] and hook["id"].startswith("hook_")
@@ -83,14 +87,18 @@ def test_hooks_subscribe_deliver_list_and_unsubscribe(api, facade_url):
         assert verify(got.bodies[0], hook["secret"], got.headers[0]["X-Connector-Signature"])
         assert verify_standard(got.bodies[0], hook["secret"], got.headers[0])
 
-        assert api.session.delete(f"{facade_url}/v1/hooks/{hook['id']}", headers=api.headers(), timeout=10).status_code == 204
+        assert (
+            api.session.delete(f"{facade_url}/v1/hooks/{hook['id']}", headers=api.headers(), timeout=10).status_code
+            == 204
+        )
         assert api.get("/v1/hooks").json()["hooks"] == []
 
 
 def test_hook_target_must_pass_the_ssrf_guard(api, facade_url):
     for target in ("http://10.0.0.5/x", "https://[::1]/x", "https://169.254.169.254/latest/meta-data", "ftp://x.y/z"):
-        answer = api.session.post(f"{facade_url}/v1/hooks", headers=api.headers(), json={"target_url": target},
-                                  timeout=10)
+        answer = api.session.post(
+            f"{facade_url}/v1/hooks", headers=api.headers(), json={"target_url": target}, timeout=10
+        )
         assert answer.status_code == 400, target
         assert answer.json()["error"]["code"] == "callback_url_not_allowed"
 

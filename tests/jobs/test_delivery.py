@@ -12,19 +12,36 @@ from connector.store.base import OutboxEvent
 
 
 def event(url: str, created_at: float) -> OutboxEvent:
-    return OutboxEvent(id="ev1", kind="callback", event="conversation.completed", target_url=url, job_id="j1",
-                       payload="{}", next_attempt_at=0, created_at=created_at)
+    return OutboxEvent(
+        id="ev1",
+        kind="callback",
+        event="conversation.completed",
+        target_url=url,
+        job_id="j1",
+        payload="{}",
+        next_attempt_at=0,
+        created_at=created_at,
+    )
 
 
 def test_a_name_that_now_resolves_to_a_private_address_is_refused(tmp_path, monkeypatch):
     store = open_store(f"sqlite:///{tmp_path}/s.db")
     from connector.store.base import Submission
 
-    store.put_submission(Submission(job_id="j1", conversation_id="c1", api_key_id="k", credential_id="c",
-                                    created_at=time.time(), updated_at=time.time()))
+    store.put_submission(
+        Submission(
+            job_id="j1",
+            conversation_id="c1",
+            api_key_id="k",
+            credential_id="c",
+            created_at=time.time(),
+            updated_at=time.time(),
+        )
+    )
     store.finish_submission("j1", "completed", None, [event("https://rebind.example/hook", time.time())])
-    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "",
-                                                                    ("127.0.0.1", 443))])
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 443))]
+    )
     sender = OutboxSender(store, callback_secret="s", allowlist=[], retry_hours=26)
     assert sender.deliver_due() == 0
     failed = store.get_event("ev1")
@@ -36,8 +53,16 @@ def test_delivery_gives_up_after_the_retry_window(tmp_path):
     store = open_store(f"sqlite:///{tmp_path}/s.db")
     from connector.store.base import Submission
 
-    store.put_submission(Submission(job_id="j1", conversation_id="c1", api_key_id="k", credential_id="c",
-                                    created_at=time.time(), updated_at=time.time()))
+    store.put_submission(
+        Submission(
+            job_id="j1",
+            conversation_id="c1",
+            api_key_id="k",
+            credential_id="c",
+            created_at=time.time(),
+            updated_at=time.time(),
+        )
+    )
     long_ago = time.time() - 27 * 3600
     store.finish_submission("j1", "completed", None, [event("https://10.0.0.1/hook", long_ago)])
     OutboxSender(store, callback_secret="s", allowlist=[], retry_hours=26).deliver_due()

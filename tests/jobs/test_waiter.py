@@ -51,8 +51,16 @@ def waiter(store: Store, fake: FakeTime) -> Waiter:
 
 
 def submission(job_id: str, status: str, **extra) -> Submission:
-    return Submission(job_id=job_id, conversation_id="" if status == "queued" else "c-1", api_key_id="key_1",
-                      credential_id="cred_1", status=status, created_at=1.0, updated_at=1.0, **extra)
+    return Submission(
+        job_id=job_id,
+        conversation_id="" if status == "queued" else "c-1",
+        api_key_id="key_1",
+        credential_id="cred_1",
+        status=status,
+        created_at=1.0,
+        updated_at=1.0,
+        **extra,
+    )
 
 
 def test_a_queued_submission_is_still_queued_when_the_deadline_comes(store, fake, waiter):
@@ -81,8 +89,10 @@ def test_a_dispatched_item_is_followed_to_its_job_and_its_end(store, fake, waite
 @pytest.mark.parametrize(
     ("recorded", "expected"),
     [
-        ({"code": "symbl_rejected", "message": "Symbl refused this item: bad URL"},
-         {"code": "symbl_rejected", "message": "Symbl refused this item: bad URL"}),
+        (
+            {"code": "symbl_rejected", "message": "Symbl refused this item: bad URL"},
+            {"code": "symbl_rejected", "message": "Symbl refused this item: bad URL"},
+        ),
         (None, failure_error()),
     ],
 )

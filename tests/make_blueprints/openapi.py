@@ -70,7 +70,11 @@ class Spec:
         return set(self.properties((content.get("application/json") or {}).get("schema")))
 
     def params(self, op: dict, where: str) -> set[str]:
-        return {p["name"].lower() if where == "header" else p["name"] for p in op.get("parameters") or [] if p["in"] == where}
+        return {
+            p["name"].lower() if where == "header" else p["name"]
+            for p in op.get("parameters") or []
+            if p["in"] == where
+        }
 
     def answers(self, op: dict) -> list[dict]:
         """The JSON schemas of the operation's 2xx answers."""

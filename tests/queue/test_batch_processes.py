@@ -27,8 +27,14 @@ def limited_sandbox() -> Iterator[Sandbox]:
 
 
 def env_for(sandbox: Sandbox, store_url: str, **extra: str) -> dict[str, str]:
-    return {"SYMBL_BASE_URL": sandbox.url, "CONNECTOR_STORE_URL": store_url, "SYMBL_MAX_CONCURRENT_JOBS": str(LIMIT),
-            "CONNECTOR_POLL_MIN_SECONDS": "0.1", "CONNECTOR_POLL_MAX_SECONDS": "0.3", **extra}
+    return {
+        "SYMBL_BASE_URL": sandbox.url,
+        "CONNECTOR_STORE_URL": store_url,
+        "SYMBL_MAX_CONCURRENT_JOBS": str(LIMIT),
+        "CONNECTOR_POLL_MIN_SECONDS": "0.1",
+        "CONNECTOR_POLL_MAX_SECONDS": "0.3",
+        **extra,
+    }
 
 
 def test_sigkill_mid_batch_resumes_after_restart(limited_sandbox: Sandbox, tmp_path: Path):
@@ -42,7 +48,9 @@ def test_sigkill_mid_batch_resumes_after_restart(limited_sandbox: Sandbox, tmp_p
         api = Api(url)
         progress_counts = eventually(
             # worst case: slots reserved by the killed process and its claims expire after 60 s
-            lambda: (p := progress(api, batch["batch_id"]))["status"] == "completed" and p, timeout=180, step=0.2
+            lambda: (p := progress(api, batch["batch_id"]))["status"] == "completed" and p,
+            timeout=180,
+            step=0.2,
         )
         assert progress_counts["counts"]["completed"] == 20
         # the same backfill again: nothing is submitted twice
@@ -68,8 +76,11 @@ def test_two_instances_on_one_redis_share_the_limit(limited_sandbox: Sandbox, tm
             singles = [b.submit({"transcript": f"Alice: single {i}.", "wait": 0}) for i in range(3)]
             assert all(s.status_code == 202 for s in singles)
             for api, batch in ((a, first), (b, second)):
-                eventually(lambda api=api, batch=batch: progress(api, batch["batch_id"])["status"] == "completed",
-                           timeout=90, step=0.2)
+                eventually(
+                    lambda api=api, batch=batch: progress(api, batch["batch_id"])["status"] == "completed",
+                    timeout=90,
+                    step=0.2,
+                )
             for s in singles:
                 assert b.job(s.json()["job_id"], wait=30).json()["status"] == "completed"
         assert limited_sandbox.stats()["max_jobs_in_flight"] <= LIMIT

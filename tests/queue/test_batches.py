@@ -33,13 +33,18 @@ def sandbox() -> Iterator[Sandbox]:
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"max_concurrent_jobs": LIMIT, "poll_min_seconds": 0.1,
-                                       "poll_max_seconds": 0.3})
+    return settings.model_copy(update={"max_concurrent_jobs": LIMIT, "poll_min_seconds": 0.1, "poll_max_seconds": 0.3})
 
 
 def items(n: int, prefix: str = "rec") -> list[dict[str, Any]]:
-    return [{"transcript": f"Alice: Hello number {i}. Bob: Let's send the proposal on Friday.",
-             "name": f"{prefix} {i}", "key": f"{prefix}-{i}"} for i in range(n)]
+    return [
+        {
+            "transcript": f"Alice: Hello number {i}. Bob: Let's send the proposal on Friday.",
+            "name": f"{prefix} {i}",
+            "key": f"{prefix}-{i}",
+        }
+        for i in range(n)
+    ]
 
 
 def create(api: Api, body: dict[str, Any]) -> dict[str, Any]:
@@ -147,8 +152,14 @@ def test_single_submits_are_not_starved_by_a_backfill(api: Api, sandbox: Sandbox
 def test_cancel_stops_what_has_not_started(api: Api, sandbox: Sandbox):
     sandbox.configure(job_seconds=2.0)
     started = create(api, {"items": items(8, "cancel")})
-    eventually(lambda: progress(api, started["batch_id"])["counts"]["scheduled"]
-               + progress(api, started["batch_id"])["counts"]["in_progress"] > 0, timeout=10)
+    eventually(
+        lambda: (
+            progress(api, started["batch_id"])["counts"]["scheduled"]
+            + progress(api, started["batch_id"])["counts"]["in_progress"]
+            > 0
+        ),
+        timeout=10,
+    )
     answer = api.session.delete(f"{api.url}/v1/batches/{started['batch_id']}", headers=api.headers(), timeout=30)
     assert answer.status_code == 200
     assert answer.json()["counts"]["cancelled"] >= 4
@@ -169,13 +180,19 @@ def test_batches_are_private_and_validated(api: Api, facade_url: str):
     other = Api(facade_url, OTHER_KEY)
     assert other.get(f"/v1/batches/{started['batch_id']}").status_code == 404
     assert api.get("/v1/batches/batch-nope").json()["error"]["code"] == "batch_not_found"
-    bad = api.session.post(f"{api.url}/v1/batches", json={"items": [{"name": "no input"}, {"url": "ftp://x"}]},
-                           headers=api.headers(), timeout=30)
+    bad = api.session.post(
+        f"{api.url}/v1/batches",
+        json={"items": [{"name": "no input"}, {"url": "ftp://x"}]},
+        headers=api.headers(),
+        timeout=30,
+    )
     assert bad.status_code == 400
     fields = [d["field"] for d in bad.json()["error"]["details"]]
     assert fields[0] == "items[0]" and fields[1].startswith("items[1]")
-    assert api.session.post(f"{api.url}/v1/batches", json={"items": []}, headers=api.headers(),
-                            timeout=30).status_code == 400
+    assert (
+        api.session.post(f"{api.url}/v1/batches", json={"items": []}, headers=api.headers(), timeout=30).status_code
+        == 400
+    )
 
 
 def test_a_file_upload_waits_briefly_then_gets_symbl_busy(api: Api, sandbox: Sandbox, monkeypatch):
@@ -185,8 +202,12 @@ def test_a_file_upload_waits_briefly_then_gets_symbl_busy(api: Api, sandbox: San
     sandbox.configure(job_seconds=5.0)
     for i in range(LIMIT):
         assert api.submit({"transcript": f"Alice: long call {i}.", "wait": 0}).status_code == 202
-    answer = api.session.post(f"{api.url}/v1/conversations", data=b"RIFF....WAVEfmt " + b"\0" * 2000,
-                              headers={**api.headers(), "Content-Type": "audio/wav"}, timeout=30)
+    answer = api.session.post(
+        f"{api.url}/v1/conversations",
+        data=b"RIFF....WAVEfmt " + b"\0" * 2000,
+        headers={**api.headers(), "Content-Type": "audio/wav"},
+        timeout=30,
+    )
     assert answer.status_code == 503, answer.text  # one code, one status: symbl_busy is always 503
     assert answer.json()["error"]["code"] == "symbl_busy"
     assert answer.headers["Retry-After"] == "10"
@@ -194,16 +215,26 @@ def test_a_file_upload_waits_briefly_then_gets_symbl_busy(api: Api, sandbox: San
 
 
 def test_saved_tracker_names_apply_to_every_item(api: Api, sandbox: Sandbox):
-    saved = api.session.post(f"{api.url}/v1/trackers", json={"name": "Backfill Pricing", "vocabulary": ["discount"]},
-                             headers=api.headers(), timeout=30)
+    saved = api.session.post(
+        f"{api.url}/v1/trackers",
+        json={"name": "Backfill Pricing", "vocabulary": ["discount"]},
+        headers=api.headers(),
+        timeout=30,
+    )
     assert saved.status_code == 201, saved.text
-    body = {"items": [{"transcript": f"Alice: Can we get a discount on call {i}?", "key": f"trk-{i}"} for i in range(3)],
-            "options": {"tracker_names": ["Backfill Pricing"]}}
+    body = {
+        "items": [{"transcript": f"Alice: Can we get a discount on call {i}?", "key": f"trk-{i}"} for i in range(3)],
+        "options": {"tracker_names": ["Backfill Pricing"]},
+    }
     started = create(api, body)
     done = finished(api, started["batch_id"])
     assert done["counts"]["completed"] == 3
     lines = [json.loads(line) for line in api.get(f"/v1/batches/{started['batch_id']}/insights").text.splitlines()]
     assert [line["tracker_names"] for line in lines] == ["Backfill Pricing"] * 3
-    unknown = api.session.post(f"{api.url}/v1/batches", json={**body, "options": {"tracker_names": ["Nope"]}},
-                               headers=api.headers(), timeout=30)
+    unknown = api.session.post(
+        f"{api.url}/v1/batches",
+        json={**body, "options": {"tracker_names": ["Nope"]}},
+        headers=api.headers(),
+        timeout=30,
+    )
     assert unknown.status_code == 400 and unknown.json()["error"]["code"] == "invalid_request"

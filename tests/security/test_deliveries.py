@@ -94,12 +94,20 @@ def test_dns_rebinding_cannot_steer_a_delivery_to_loopback(own_sandbox, tmp_path
     127.0.0.1 (not allowed) to anyone asking after that. The delivery must land on 127.0.0.2."""
     port = free_port()
     rebinding_resolver(monkeypatch, "rebind.test", "127.0.0.2", "127.0.0.1", honest_answers=2)
-    settings = base_settings(own_sandbox.url, tmp_path, CONNECTOR_CALLBACK_ALLOWLIST="127.0.0.2/32",
-                             CONNECTOR_CALLBACK_SECRET=CALLBACK_SECRET)
-    with recorder("127.0.0.2", port) as checked, recorder("127.0.0.1", port) as internal, \
-            in_process_facade(settings) as (url, _app):
-        answer = Api(url).submit({"transcript": TRANSCRIPT, "wait": 0,
-                                  "callback_url": f"http://rebind.test:{port}/callback"})
+    settings = base_settings(
+        own_sandbox.url,
+        tmp_path,
+        CONNECTOR_CALLBACK_ALLOWLIST="127.0.0.2/32",
+        CONNECTOR_CALLBACK_SECRET=CALLBACK_SECRET,
+    )
+    with (
+        recorder("127.0.0.2", port) as checked,
+        recorder("127.0.0.1", port) as internal,
+        in_process_facade(settings) as (url, _app),
+    ):
+        answer = Api(url).submit(
+            {"transcript": TRANSCRIPT, "wait": 0, "callback_url": f"http://rebind.test:{port}/callback"}
+        )
         assert answer.status_code == 202, answer.text
         eventually(lambda: checked, timeout=30)
         time.sleep(0.5)
@@ -112,16 +120,23 @@ def _certificate(tmp_path: Path, name: str) -> tuple[ssl.SSLContext, str]:
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_file, key_file = tmp_path / f"{name}.crt", tmp_path / f"{name}.key"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     return context, str(cert_file)
@@ -130,7 +145,10 @@ def _certificate(tmp_path: Path, name: str) -> tuple[ssl.SSLContext, str]:
 def test_pinned_connection_still_verifies_tls_against_the_host_name(tmp_path: Path):
     port = free_port()
     context, ca_file = _certificate(tmp_path, "hooks.example.test")
-    with recorder("127.0.0.1", port, tls=context) as seen, pinned_session("127.0.0.1") as session:  # no DNS at all: the name is only in the URL
+    with (
+        recorder("127.0.0.1", port, tls=context) as seen,
+        pinned_session("127.0.0.1") as session,
+    ):  # no DNS at all: the name is only in the URL
         ok = session.post(f"https://hooks.example.test:{port}/in", data=b"{}", verify=ca_file, timeout=10)
         assert ok.status_code == 204
         assert seen[0]["host"] == f"hooks.example.test:{port}"
@@ -169,13 +187,19 @@ def test_a_captured_delivery_cannot_be_replayed(own_sandbox, tmp_path: Path, mon
 def test_live_mode_links_ignore_a_forged_host_header(own_sandbox, tmp_path: Path):
     """A live-mode facade (Symbl is the sandbox here) answers links under CONNECTOR_PUBLIC_URL, or
     relative ones, never under the Host header a caller sent."""
-    live = {"SYMBL_APP_ID": "sandbox-app-id", "SYMBL_APP_SECRET": "sandbox-app-secret",
-            "CONNECTOR_ENCRYPTION_KEY": "8BWqXq2Cq8lH9d3Zq0o7m3sWZt5U1h0tYVQe1l7H2Xw="}
+    live = {
+        "SYMBL_APP_ID": "sandbox-app-id",
+        "SYMBL_APP_SECRET": "sandbox-app-secret",
+        "CONNECTOR_ENCRYPTION_KEY": "8BWqXq2Cq8lH9d3Zq0o7m3sWZt5U1h0tYVQe1l7H2Xw=",
+    }
     forged = {"Host": "evil.example"}
-    for public_url, expected_prefix in (("https://connector.example.com", "https://connector.example.com/v1/"),
-                                        ("", "/v1/")):
-        settings = base_settings(own_sandbox.url, tmp_path / ((public_url and "p") or "r"),
-                                 CONNECTOR_PUBLIC_URL=public_url, **live)
+    for public_url, expected_prefix in (
+        ("https://connector.example.com", "https://connector.example.com/v1/"),
+        ("", "/v1/"),
+    ):
+        settings = base_settings(
+            own_sandbox.url, tmp_path / ((public_url and "p") or "r"), CONNECTOR_PUBLIC_URL=public_url, **live
+        )
         with in_process_facade(settings) as (url, _app):
             api = Api(url)
             answer = api.submit({"transcript": TRANSCRIPT, "wait": 0}, headers=forged)

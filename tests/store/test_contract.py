@@ -416,12 +416,16 @@ def test_concurrent_dispatch_of_one_queued_item_wins_once(open_stores: Callable[
 
 # -- batches ---------------------------------------------------------------------------------
 def test_a_batch_and_its_items_round_trip(store: Store) -> None:
-    items = [BatchItem(index=n, name=f"call {n}", key=f"rec-{n}" if n % 2 else "", job_id=f"queued-{n}",
-                       reused=n == 3) for n in range(5)]
-    store.put_batch(BatchRecord(id="batch-1", api_key_id="key_a", created_at=10.5, callback_url="https://x.example/cb"),
-                    items)
-    assert store.get_batch("batch-1") == BatchRecord(id="batch-1", api_key_id="key_a", created_at=10.5,
-                                                     callback_url="https://x.example/cb")
+    items = [
+        BatchItem(index=n, name=f"call {n}", key=f"rec-{n}" if n % 2 else "", job_id=f"queued-{n}", reused=n == 3)
+        for n in range(5)
+    ]
+    store.put_batch(
+        BatchRecord(id="batch-1", api_key_id="key_a", created_at=10.5, callback_url="https://x.example/cb"), items
+    )
+    assert store.get_batch("batch-1") == BatchRecord(
+        id="batch-1", api_key_id="key_a", created_at=10.5, callback_url="https://x.example/cb"
+    )
     assert store.batch_items("batch-1") == items
     assert store.get_batch("batch-unknown") is None and store.batch_items("batch-unknown") == []
 

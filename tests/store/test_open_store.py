@@ -21,7 +21,9 @@ from connector.store.sqlite import SqliteStore
         ("SQLITE:///upper.db", "upper.db"),
     ],
 )
-def test_sqlite_paths_relative_to_cwd(url: str, relative_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sqlite_paths_relative_to_cwd(
+    url: str, relative_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     store = open_store(url)
     try:

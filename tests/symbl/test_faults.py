@@ -93,9 +93,13 @@ def test_read_timeouts_are_retried(sandbox, tmp_path):
     from tests.conftest import API_KEY
     from tests.servers import serve
 
-    settings = Settings(SYMBL_BASE_URL=sandbox.url, CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
-                        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db", SYMBL_READ_TIMEOUT_SECONDS=0.5,
-                        CONNECTOR_LOG_LEVEL="CRITICAL")
+    settings = Settings(
+        SYMBL_BASE_URL=sandbox.url,
+        CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
+        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db",
+        SYMBL_READ_TIMEOUT_SECONDS=0.5,
+        CONNECTOR_LOG_LEVEL="CRITICAL",
+    )
     app = create_app(settings)
     try:
         with serve(app) as url:
@@ -116,9 +120,13 @@ def test_lost_webhooks_fall_back_to_polling(sandbox, tmp_path):
     from tests.servers import serve
 
     sandbox.configure(send_webhooks=False)  # Symbl's webhooks never arrive
-    settings = Settings(SYMBL_BASE_URL=sandbox.url, CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
-                        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db",
-                        CONNECTOR_PUBLIC_URL="http://127.0.0.1:9", CONNECTOR_LOG_LEVEL="CRITICAL")
+    settings = Settings(
+        SYMBL_BASE_URL=sandbox.url,
+        CONNECTOR_API_KEYS=API_KEY,  # type: ignore[call-arg]
+        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db",
+        CONNECTOR_PUBLIC_URL="http://127.0.0.1:9",
+        CONNECTOR_LOG_LEVEL="CRITICAL",
+    )
     app = create_app(settings)
     try:
         with serve(app) as url:
