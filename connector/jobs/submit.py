@@ -131,26 +131,6 @@ class Submitter:
     ) -> tuple[Submission, bool]:
         """Submit (or append to ``conversation_id``); return the submission and whether it is new.
         Raise `UnknownConversation` when Symbl does not know ``conversation_id``."""
-        try:
-            return self._submit_once(
-                request, api_key_id, credential, deadline, base_url, conversation_id, upload, idempotency_key
-            )
-        except SymblNotFound as exc:
-            if isinstance(exc, UnknownConversation):
-                raise
-            raise UnknownConversation(exc.message, status=exc.status, path=exc.path) from exc
-
-    def _submit_once(
-        self,
-        request: ConversationInput,
-        api_key_id: str,
-        credential: Credential,
-        deadline: float,
-        base_url: str,
-        conversation_id: str | None,
-        upload: Upload | None,
-        idempotency_key: str | None,
-    ) -> tuple[Submission, bool]:
         if not idempotency_key:
             return self._submit(request, api_key_id, credential, deadline, base_url, conversation_id, upload), True
         key = keys.idempotency(api_key_id, idempotency_key)
@@ -286,6 +266,13 @@ class Submitter:
             raise RecordFailed(sub.conversation_id, sub.job_id) from exc
         return sub
 
+    def _post(self, credential: Credential, path: str, deadline: float, **kwargs: Any) -> dict[str, Any]:
+        """One Symbl submit call; a 404 means Symbl does not know the conversation appended to."""
+        try:
+            return self._client.submit(credential, path, deadline, **kwargs)
+        except SymblNotFound as exc:
+            raise UnknownConversation(exc.message, status=exc.status, path=exc.path) from exc
+
     def send(
         self,
         request: ConversationInput,
@@ -301,7 +288,7 @@ class Submitter:
         suffix = f"/{segment(conversation_id)}" if conversation_id else ""
         method = "PUT" if conversation_id else "POST"
         if upload is not None:
-            answer = self._client.submit(
+            answer = self._post(
                 credential,
                 f"/v1/process/{upload.media}{suffix}",
                 deadline,
@@ -312,7 +299,7 @@ class Submitter:
             )
         elif request.url is not None:
             media = "video" if request.url_type() == "video_url" else "audio"
-            answer = self._client.submit(
+            answer = self._post(
                 credential,
                 f"/v1/process/{media}/url{suffix}",
                 deadline,
@@ -321,7 +308,7 @@ class Submitter:
                 params=payloads.diarization_params(request.options()) or None,
             )
         else:
-            answer = self._client.submit(
+            answer = self._post(
                 credential,
                 f"/v1/process/text{suffix}",
                 deadline,
@@ -331,7 +318,9 @@ class Submitter:
         conversation = str(answer.get("conversationId") or conversation_id or "")
         if conversation_id is not None and conversation != conversation_id:
             # An append counts only for the conversation asked for, never for the one Symbl names instead.
-            raise SymblNotFound("Symbl's answer to the append names another conversation.", path=f"/v1/process{suffix}")
+            raise UnknownConversation(
+                "Symbl's answer to the append names another conversation.", path=f"/v1/process{suffix}"
+            )
         job = str(answer.get("jobId") or "")
         now = self._clock()
         sub = Submission(
