@@ -76,25 +76,39 @@ class Client:
         return self._check(self.session.post(f"{self.url}/v1/batches", json=body, timeout=300)).json()
 
     def progress(self, batch_id: str, items: bool = False) -> dict[str, Any]:
-        return self._check(self.session.get(f"{self.url}/v1/batches/{batch_id}", params={"items": str(items).lower()},
-                                            timeout=120)).json()
+        return self._check(
+            self.session.get(f"{self.url}/v1/batches/{batch_id}", params={"items": str(items).lower()}, timeout=120)
+        ).json()
 
     def csv(self, batch_id: str) -> str:
-        answer = self.session.get(f"{self.url}/v1/batches/{batch_id}/insights", headers={"Accept": "text/csv"},
-                                  timeout=600)
+        answer = self.session.get(
+            f"{self.url}/v1/batches/{batch_id}/insights", headers={"Accept": "text/csv"}, timeout=600
+        )
         return self._check(answer).text
 
 
-def run(path: Path, client: Client, *, batch_size: int, options: dict[str, Any], out: Path | None,
-        poll: float = 1.0, bar: Callable[..., Any] | None = None) -> int:
+def run(
+    path: Path,
+    client: Client,
+    *,
+    batch_size: int,
+    options: dict[str, Any],
+    out: Path | None,
+    poll: float = 1.0,
+    bar: Callable[..., Any] | None = None,
+) -> int:
     """Submit, follow, write the CSV; 0 if every item completed, 1 otherwise."""
     if bar is None:
-        from tqdm import tqdm as bar
+        from tqdm import tqdm
+
+        bar = tqdm
     items = read_items(path)
     if not items:
         print(f"error: no items in {path}", file=sys.stderr)
         return 2
-    batch_ids = [client.create(items[i:i + batch_size], options)["batch_id"] for i in range(0, len(items), batch_size)]
+    batch_ids = [
+        client.create(items[i : i + batch_size], options)["batch_id"] for i in range(0, len(items), batch_size)
+    ]
     counts: dict[str, int] = {}
     with bar(total=len(items), unit="item", desc="backfill", dynamic_ncols=True) as progress:
         while True:
@@ -121,8 +135,10 @@ def run(path: Path, client: Client, *, batch_size: int, options: dict[str, Any],
         for batch_id in batch_ids:
             for item in client.progress(batch_id, items=True)["items"]:
                 if item["status"] in ("failed", "cancelled"):
-                    print(f"  failed: {item['key'] or item['name']}: {(item['error'] or {}).get('message', '')}",
-                          file=sys.stderr)
+                    print(
+                        f"  failed: {item['key'] or item['name']}: {(item['error'] or {}).get('message', '')}",
+                        file=sys.stderr,
+                    )
         return 1
     return 0
 
@@ -130,30 +146,26 @@ def run(path: Path, client: Client, *, batch_size: int, options: dict[str, Any],
 def local_facade() -> tuple[str, str, Callable[[], None]]:
     """A facade in this process on the configured Symbl and store; returns (url, key, stop)."""
     import logging
-    import threading
-
-    from werkzeug.serving import make_server
 
     from connector.app import create_app, describe
-    from connector.cli import start_sandbox_process
     from connector.config import Settings
+    from connector.sandbox_process import start_sandbox_process
+    from connector.serving import start
 
     settings = Settings()
     if settings.sandbox and "SYMBL_BASE_URL" not in os.environ:
         os.environ["SYMBL_BASE_URL"] = start_sandbox_process()
         settings = Settings()
-    settings = settings.model_copy(update={"api_keys": [*settings.api_keys, LOCAL_KEY],
-                                           "log_level": "WARNING"})
+    settings = settings.model_copy(update={"api_keys": [*settings.api_keys, LOCAL_KEY], "log_level": "WARNING"})
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app = create_app(settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url, stop_server = start(app)
 
     def stop() -> None:
-        server.shutdown()
+        stop_server()
         describe(app).close()
 
-    return f"http://127.0.0.1:{server.port}", LOCAL_KEY, stop
+    return url, LOCAL_KEY, stop
 
 
 def main(args: Any) -> int:
@@ -175,11 +187,18 @@ def main(args: Any) -> int:
     else:
         url, key, stop = local_facade()
     try:
-        return run(path, Client(url, key), batch_size=args.batch_size, options=options,
-                   out=Path(args.out) if args.out else None, poll=args.poll)
+        return run(
+            path,
+            Client(url, key),
+            batch_size=args.batch_size,
+            options=options,
+            out=Path(args.out) if args.out else None,
+            poll=args.poll,
+        )
     except KeyboardInterrupt:
-        print("\ninterrupted: run the same command again to resume (processed items are not sent again)",
-              file=sys.stderr)
+        print(
+            "\ninterrupted: run the same command again to resume (processed items are not sent again)", file=sys.stderr
+        )
         return 130
     finally:
         stop()

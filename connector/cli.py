@@ -13,71 +13,14 @@
 from __future__ import annotations
 
 import argparse
-import atexit
 import json
 import os
 import signal
-import socket
-import subprocess
 import sys
-import time
 from typing import Any
 
 # No `requests` (hence no ssl) import at module level: `connector serve` forks gevent workers from
 # this process, and gevent must patch ssl before anything imports it.
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_port(port: int, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"error: nothing listens on 127.0.0.1:{port} after {timeout:g} s")
-
-
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM when the parent dies, even by SIGKILL (Linux), so no orphan is left."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-def start_sandbox_process(state_file: str = "") -> str:
-    """Start `connector sandbox` on a free loopback port as a child process; return its URL.
-
-    ``state_file``: where the sandbox keeps its account state across restarts ("" = memory only).
-    """
-    port = _free_port()
-    keep = ["--state", state_file] if state_file else []
-    child = subprocess.Popen(
-        [sys.executable, "-m", "connector.cli", "sandbox", "--host", "127.0.0.1", "--port", str(port), "--quiet",
-         *keep],
-        preexec_fn=_die_with_parent,
-    )
-
-    def stop() -> None:
-        if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(5)
-            except subprocess.TimeoutExpired:
-                child.kill()
-
-    atexit.register(stop)
-    _wait_port(port)
-    return f"http://127.0.0.1:{port}"
 
 
 def _sandbox_state_file(store_url: str) -> str:
@@ -109,22 +52,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
         env["CONNECTOR_WORKERS"] = str(args.workers)  # each worker's share of CONNECTOR_MAX_WAITS_PER_KEY
     if settings.sandbox:
         if "SYMBL_BASE_URL" not in env:
+            from connector.sandbox_process import start_sandbox_process
+
             env["SYMBL_BASE_URL"] = start_sandbox_process(_sandbox_state_file(settings.store_url))
-        print(f"SANDBOX MODE: no SYMBL_APP_ID set; Symbl calls go to the local sandbox at {env['SYMBL_BASE_URL']}",
-              file=sys.stderr)
-        from connector.sandbox_keys import API_KEY_FILE, CALLBACK_SECRET_FILE, data_dir
-        from connector.sandbox_keys import sandbox_api_key, sandbox_callback_secret
+        print(
+            f"SANDBOX MODE: no SYMBL_APP_ID set; Symbl calls go to the local sandbox at {env['SYMBL_BASE_URL']}",
+            file=sys.stderr,
+        )
+        from connector.sandbox_keys import (
+            API_KEY_FILE,
+            CALLBACK_SECRET_FILE,
+            data_dir,
+            sandbox_api_key,
+            sandbox_callback_secret,
+        )
 
         kept = data_dir(settings.store_url)
         if not settings.api_keys:
             key = sandbox_api_key(settings.store_url)
             env["CONNECTOR_API_KEYS"] = key
-            print(f"No CONNECTOR_API_KEYS set: use this sandbox key (kept in {kept / API_KEY_FILE}, the same at "
-                  f"every start):\n\n    {key}\n", file=sys.stderr)
+            print(
+                f"No CONNECTOR_API_KEYS set: use this sandbox key (kept in {kept / API_KEY_FILE}, the same at "
+                f"every start):\n\n    {key}\n",
+                file=sys.stderr,
+            )
         if not settings.callback_secret.get_secret_value():
             env["CONNECTOR_CALLBACK_SECRET"] = sandbox_callback_secret(settings.store_url)
-            print(f"Callbacks are signed with the sandbox secret kept in {kept / CALLBACK_SECRET_FILE} "
-                  f"(`connector listen` reads it).", file=sys.stderr)
+            print(
+                f"Callbacks are signed with the sandbox secret kept in {kept / CALLBACK_SECRET_FILE} "
+                f"(`connector listen` reads it).",
+                file=sys.stderr,
+            )
     elif not settings.api_keys:
         print("error: CONNECTOR_API_KEYS is required in live mode (comma-separated facade API keys).", file=sys.stderr)
         return 2
@@ -145,8 +103,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     bind = f"{args.host}:{args.port}"
     from connector.server import run_gunicorn
 
-    return run_gunicorn(bind, workers=args.workers or settings.workers,
-                        worker_connections=settings.worker_connections, timeout=int(settings.max_wait_seconds + 90))
+    return run_gunicorn(
+        bind,
+        workers=args.workers or settings.workers,
+        worker_connections=settings.worker_connections,
+        timeout=int(settings.max_wait_seconds + 90),
+    )
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -162,8 +124,10 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     app = create_sandbox_app(config)
     server = make_server(args.host, args.port, app, threaded=True)
     if not args.quiet:
-        print(f"Symbl sandbox on http://{args.host}:{server.port} (app id sandbox-app-id, secret sandbox-app-secret)",
-              file=sys.stderr)
+        print(
+            f"Symbl sandbox on http://{args.host}:{server.port} (app id sandbox-app-id, secret sandbox-app-secret)",
+            file=sys.stderr,
+        )
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C stops it even if SIGINT was inherited ignored
     try:
@@ -188,38 +152,41 @@ Alice: Sounds good, I will set up the meeting with the sales team.
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Submit a transcript to a facade on an in-process sandbox and print the result."""
+    import contextlib
     import logging
     import tempfile
-    import threading
 
     import requests
-    from werkzeug.serving import make_server
 
     from connector.app import create_app
     from connector.config import Settings
     from connector.sandbox import SandboxConfig, create_sandbox_app
+    from connector.serving import serve
 
     logging.getLogger("connector").setLevel(logging.WARNING)
-    servers: list[Any] = []
-
-    def serve(app: Any) -> str:
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.port}"
-
-    sandbox_url = serve(create_sandbox_app(SandboxConfig(job_seconds=args.job_seconds)))
-    with tempfile.TemporaryDirectory() as tmp:
+    with contextlib.ExitStack() as servers, tempfile.TemporaryDirectory() as tmp:
+        sandbox_url = servers.enter_context(serve(create_sandbox_app(SandboxConfig(job_seconds=args.job_seconds))))
         key = "demo-key"
-        settings = Settings(SYMBL_BASE_URL=sandbox_url, CONNECTOR_API_KEYS=key,  # type: ignore[call-arg]
-                            CONNECTOR_STORE_URL=f"sqlite:///{tmp}/demo.db", CONNECTOR_LOG_LEVEL="WARNING")
-        facade_url = serve(create_app(settings))
+        settings = Settings(
+            SYMBL_BASE_URL=sandbox_url,
+            CONNECTOR_API_KEYS=key,  # type: ignore[call-arg]
+            CONNECTOR_STORE_URL=f"sqlite:///{tmp}/demo.db",
+            CONNECTOR_LOG_LEVEL="WARNING",
+        )
+        facade_url = servers.enter_context(serve(create_app(settings)))
         print(f"Facade {facade_url} on the Symbl sandbox {sandbox_url}\n", file=sys.stderr)
         print("POST /v1/conversations {transcript, wait: 30} ...", file=sys.stderr)
-        answer = requests.post(f"{facade_url}/v1/conversations", headers={"Authorization": f"Bearer {key}"},
-                               json={"name": "Demo: rollout check-in", "transcript": DEMO_TRANSCRIPT, "wait": 30,
-                                     "trackers": [{"name": "Competitor", "vocabulary": ["Acme", "discount"]}]},
-                               timeout=60)
+        answer = requests.post(
+            f"{facade_url}/v1/conversations",
+            headers={"Authorization": f"Bearer {key}"},
+            json={
+                "name": "Demo: rollout check-in",
+                "transcript": DEMO_TRANSCRIPT,
+                "wait": 30,
+                "trackers": [{"name": "Competitor", "vocabulary": ["Acme", "discount"]}],
+            },
+            timeout=60,
+        )
         if answer.status_code != 200:
             print(f"error: the facade answered {answer.status_code}: {answer.text}", file=sys.stderr)
             return 1
@@ -228,8 +195,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(json.dumps(shown, indent=2))
         print("\n--- Slack message (slack_text) ---\n" + flat["slack_text"])
         print("\n--- CRM note (crm_note) ---\n" + flat["crm_note"])
-        for server in servers:
-            server.shutdown()
     return 0
 
 
@@ -256,9 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     sandbox = sub.add_parser("sandbox", help="run the Symbl sandbox (API emulator) alone")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8099)
-    sandbox.add_argument("--state", metavar="FILE", default=None,
-                         help="keep the account state in FILE across restarts (default SANDBOX_STATE_FILE, "
-                              "else memory only)")
+    sandbox.add_argument(
+        "--state",
+        metavar="FILE",
+        default=None,
+        help="keep the account state in FILE across restarts (default SANDBOX_STATE_FILE, else memory only)",
+    )
     sandbox.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
     sandbox.set_defaults(func=cmd_sandbox)
     demo = sub.add_parser("demo", help="a full round trip against the sandbox, printed")
@@ -276,8 +244,12 @@ def main(argv: list[str] | None = None) -> int:
     listen = sub.add_parser("listen", help="receive callback/hook deliveries locally, verify and print them")
     listen.add_argument("--host", default="127.0.0.1")
     listen.add_argument("--port", type=int, default=8088)
-    listen.add_argument("--secret", action="append", help="signing secret (repeatable; default: "
-                        "CONNECTOR_CALLBACK_SECRET, else the sandbox's data/sandbox-callback-secret)")
+    listen.add_argument(
+        "--secret",
+        action="append",
+        help="signing secret (repeatable; default: "
+        "CONNECTOR_CALLBACK_SECRET, else the sandbox's data/sandbox-callback-secret)",
+    )
     listen.set_defaults(func=cmd_listen)
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)

@@ -4,10 +4,10 @@ lists every one of them; keep the two in step."""
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 MIN_WEBHOOK_SECRET_CHARS = 32
 

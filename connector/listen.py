@@ -130,15 +130,21 @@ def main(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C stops it, however it was started
     secrets = find_secrets(args.secret or [])
     if not secrets:
-        print("error: no secret to verify deliveries with: pass --secret (the callback secret or a hook's secret), "
-              "set CONNECTOR_CALLBACK_SECRET, or start `connector serve` in sandbox mode once (it keeps "
-              "data/sandbox-callback-secret).", file=sys.stderr)
+        print(
+            "error: no secret to verify deliveries with: pass --secret (the callback secret or a hook's secret), "
+            "set CONNECTOR_CALLBACK_SECRET, or start `connector serve` in sandbox mode once (it keeps "
+            "data/sandbox-callback-secret).",
+            file=sys.stderr,
+        )
         return 2
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server(args.host, args.port, Listener(secrets), threaded=True)
-    print(f"Listening on http://{args.host}:{server.port}/ (use e.g. \"callback_url\": "
-          f"\"http://{args.host}:{server.port}/callback\"); verifying with {len(secrets)} secret(s); Ctrl-C to stop.",
-          file=sys.stderr, flush=True)
+    print(
+        f'Listening on http://{args.host}:{server.port}/ (use e.g. "callback_url": '
+        f'"http://{args.host}:{server.port}/callback"); verifying with {len(secrets)} secret(s); Ctrl-C to stop.',
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

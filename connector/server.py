@@ -44,7 +44,7 @@ def drain_on_sigterm(worker: Any) -> None:
         stop(sig, frame)
         facade = worker.wsgi.extensions.get("connector")
         if facade is not None:  # out of the signal handler: draining takes the waits' locks
-            gevent.spawn(facade.tracker.drain)
+            gevent.spawn(facade.watcher.drain)
 
     signal.signal(signal.SIGTERM, handle_exit)
     signal.siginterrupt(signal.SIGTERM, False)  # as gunicorn has it: do not disturb active requests
@@ -52,19 +52,21 @@ def drain_on_sigterm(worker: Any) -> None:
 
 def run_gunicorn(bind: str, *, workers: int, worker_connections: int, timeout: int) -> int:
     """Serve the facade until SIGTERM/SIGINT."""
-    FacadeServer({
-        "bind": bind,
-        "workers": workers,
-        "worker_class": "gevent",
-        "worker_connections": worker_connections,
-        "timeout": timeout,
-        "graceful_timeout": 30,
-        "post_worker_init": drain_on_sigterm,
-        "keepalive": 5,
-        "preload_app": False,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "warning",
-        "proc_name": "symbl-connector",
-    }).run()
+    FacadeServer(
+        {
+            "bind": bind,
+            "workers": workers,
+            "worker_class": "gevent",
+            "worker_connections": worker_connections,
+            "timeout": timeout,
+            "graceful_timeout": 30,
+            "post_worker_init": drain_on_sigterm,
+            "keepalive": 5,
+            "preload_app": False,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "proc_name": "symbl-connector",
+        }
+    ).run()
     return 0

@@ -7,14 +7,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Receiver(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         try:
             payload = json.loads(body)
         except ValueError:
             payload = {"unparsed": body.decode(errors="replace")}
-        event = {"path": self.path, "event": self.headers.get("X-Connector-Event"),
-                 "conversation_id": payload.get("conversation_id"), "summary": bool(payload.get("summary"))}
+        event = {
+            "path": self.path,
+            "event": self.headers.get("X-Connector-Event"),
+            "conversation_id": payload.get("conversation_id"),
+            "summary": bool(payload.get("summary")),
+        }
         print("CALLBACK " + json.dumps(event), flush=True)
         self.send_response(200)
         self.send_header("Content-Length", "0")

@@ -35,6 +35,9 @@ export npm_config_nodedir="$(dirname "$node_bin")"
 export DISABLE_ZAPIER_ANALYTICS=1
 
 failed=()
+step "lint and types (ruff check, ruff format --check, mypy)"
+{ python -m ruff check . && python -m ruff format --check . && python -m mypy; } || failed+=("lint and types")
+
 step "pytest"
 python -m pytest -q -p no:cacheprovider || failed+=("pytest")
 for suite in zapier_app n8n_nodes; do

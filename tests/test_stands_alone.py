@@ -24,8 +24,11 @@ def tracked_files() -> list[Path]:
         listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60)
         names = [n for n in listed.stdout.decode("utf-8", "replace").split("\0") if n]
     except (OSError, subprocess.SubprocessError):
-        names = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*")
-                 if p.is_file() and not SKIPPED_DIRS.intersection(p.relative_to(ROOT).parts)]
+        names = [
+            str(p.relative_to(ROOT))
+            for p in ROOT.rglob("*")
+            if p.is_file() and not SKIPPED_DIRS.intersection(p.relative_to(ROOT).parts)
+        ]
     return [ROOT / n for n in names if not SKIPPED_DIRS.intersection(Path(n).parts)]
 
 

@@ -72,13 +72,19 @@ def coerce(field: AskField, value: Any) -> tuple[Value, InsightWarning | None]:
         options = {o.casefold(): o for o in field.options}
         typed = options.get(value.strip().casefold()) if isinstance(value, str) else None
     else:
-        typed = value.strip() if isinstance(value, str) else (
-            str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None)
+        typed = (
+            value.strip()
+            if isinstance(value, str)
+            else (str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None)
+        )
     if typed is None:
         shown = json.dumps(value, ensure_ascii=False)[:80]
         expected = f"one of {', '.join(field.options)}" if field.type == "enum" else f"a {field.type}"
-        return None, _warning(field.key, "wrong_type", f"The model answered {shown} for {field.key}, which is not "
-                                                       f"{expected}; it is left empty.")
+        return None, _warning(
+            field.key,
+            "wrong_type",
+            f"The model answered {shown} for {field.key}, which is not {expected}; it is left empty.",
+        )
     return typed, None
 
 
@@ -86,7 +92,7 @@ def _json_object(reply: str) -> dict[str, Any] | None:
     text = reply.strip()
     if text.startswith("```"):
         text = text.strip("`").removeprefix("json").strip()
-    for candidate in (text, text[text.find("{"): text.rfind("}") + 1] if "{" in text else ""):
+    for candidate in (text, text[text.find("{") : text.rfind("}") + 1] if "{" in text else ""):
         try:
             parsed = json.loads(candidate)
         except ValueError:
@@ -100,9 +106,12 @@ def typed_answers(fields: list[AskField], reply: str) -> tuple[dict[str, Value],
     """Every field's key with a typed value or None, and the warnings."""
     parsed = _json_object(reply)
     if parsed is None:
-        warning = InsightWarning(part="answers", code="nebula_unparseable",
-                                 message="The model's answer was not a JSON object; every field is left empty.")
-        return {f.key: None for f in fields}, [warning]
+        unparseable = InsightWarning(
+            part="answers",
+            code="nebula_unparseable",
+            message="The model's answer was not a JSON object; every field is left empty.",
+        )
+        return {f.key: None for f in fields}, [unparseable]
     values: dict[str, Value] = {}
     warnings: list[InsightWarning] = []
     for field in fields:

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from connector.insights.contract import CallScoreCriterion
+from connector.store import keys
 from connector.store.base import Store
+from connector.store.lease import Lease
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
 
@@ -53,25 +55,38 @@ def _text(value: Any) -> str:
 def _score(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return int(round(max(0.0, min(100.0, float(value)))))
+    return round(max(0.0, min(100.0, float(value))))
 
 
 def _criterion(item: dict[str, Any]) -> CallScoreCriterion:
-    feedback = item.get("feedback") if isinstance(item.get("feedback"), dict) else {}
+    raw = item.get("feedback")
+    feedback: dict[str, Any] = raw if isinstance(raw, dict) else {}
 
     def said(kind: str) -> str:
         part = feedback.get(kind)
         return _text(part.get("summary")) if isinstance(part, dict) else _text(part)
 
-    return CallScoreCriterion(name=_text(item.get("name")), score=_score(item.get("score")) or 0,
-                              summary=_text(item.get("summary")), positive=said("positive"), negative=said("negative"))
+    return CallScoreCriterion(
+        name=_text(item.get("name")),
+        score=_score(item.get("score")) or 0,
+        summary=_text(item.get("summary")),
+        positive=said("positive"),
+        negative=said("negative"),
+    )
 
 
 class CallScores:
     """Reads Call Scores with one status stream per conversation."""
 
-    def __init__(self, client: SymblClient, store: Store, *, poll_seconds: float = POLL_SECONDS,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        client: SymblClient,
+        store: Store,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._client = client
         self._store = store
         self._poll = poll_seconds
@@ -79,17 +94,23 @@ class CallScores:
         self._sleep = sleep
         self._owner = uuid.uuid4().hex
 
-    def wait(self, credential: Credential, conversation_id: str, job_id: str, deadline: float,
-             stop: threading.Event | None = None) -> Score:
+    def wait(
+        self,
+        credential: Credential,
+        conversation_id: str,
+        job_id: str,
+        deadline: float,
+        stop: threading.Event | None = None,
+    ) -> Score:
         """The score when it is ready by ``deadline`` (a monotonic time), else pending (or failed).
         Setting ``stop`` ends the wait early (pending)."""
-        kept = f"callscore:{conversation_id}:{job_id}"
+        kept = keys.callscore(conversation_id, job_id)
         while stop is None or not stop.is_set():
             cached = self._store.kv_get(kept)
             if cached is not None:
                 data = json.loads(cached)
                 return Score("failed") if data.get("failed") else Score("ready", data)
-            if self._store.kv_set_if_absent(f"callscore-poll:{conversation_id}", self._owner, self._poll):
+            if Lease(self._store, keys.callscore_poll(conversation_id), self._poll, self._owner).acquire():
                 if self._store.kv_get(kept) is not None:
                     continue  # kept by the poller whose lease just expired
                 call_deadline = max(deadline, self._clock() + 10.0)  # one read may finish past the wait

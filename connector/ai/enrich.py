@@ -31,9 +31,13 @@ from connector.symbl.nebula import NebulaNotConfigured
 def with_extras(flat: FlatInsights, update: dict[str, Any], warnings: list[InsightWarning]) -> FlatInsights:
     """``flat`` with the extra fields and warnings added, and its Slack and CRM messages re-rendered."""
     enriched = flat.model_copy(update={**update, "warnings": [*flat.warnings, *warnings]})
-    return enriched.model_copy(update={"slack_text": render_slack_text(enriched),
-                                       "slack_blocks": render_slack_blocks(enriched),
-                                       "crm_note": render_crm_note(enriched)})
+    return enriched.model_copy(
+        update={
+            "slack_text": render_slack_text(enriched),
+            "slack_blocks": render_slack_blocks(enriched),
+            "crm_note": render_crm_note(enriched),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ class Extras:
     fields: tuple[AskField, ...] = ()
 
     @classmethod
-    def of(cls, options: Mapping[str, Any] | None, include: Iterable[str] | None) -> "Extras":
+    def of(cls, options: Mapping[str, Any] | None, include: Iterable[str] | None) -> Extras:
         options = options or {}
         named = set(include or ())
         return cls(
@@ -82,17 +86,32 @@ class Enricher:
         self.asker = asker
         self._executor = executor
 
-    def start(self, extras: Extras, credential: Credential, *, conversation_id: str, job_id: str,
-              wait_deadline: float, read_deadline: float) -> Pending:
+    def start(
+        self,
+        extras: Extras,
+        credential: Credential,
+        *,
+        conversation_id: str,
+        job_id: str,
+        wait_deadline: float,
+        read_deadline: float,
+    ) -> Pending:
         """Begin the score wait (until ``wait_deadline``) and the page creation."""
         pending = Pending(extras)
         if extras.call_score:
             pending.score = self._executor.submit(
-                contextvars.copy_context().run, self.scores.wait, credential, conversation_id, job_id,
-                wait_deadline, pending.stop)
+                contextvars.copy_context().run,
+                self.scores.wait,
+                credential,
+                conversation_id,
+                job_id,
+                wait_deadline,
+                pending.stop,
+            )
         if extras.summary_page:
             pending.page = self._executor.submit(
-                contextvars.copy_context().run, self.pages.url, credential, conversation_id, read_deadline)
+                contextvars.copy_context().run, self.pages.url, credential, conversation_id, read_deadline
+            )
         return pending
 
     def finish(self, pending: Pending, flat: FlatInsights, raw: RawInsights, *, read_deadline: float) -> FlatInsights:
@@ -102,10 +121,14 @@ class Enricher:
         warnings: list[InsightWarning] = []
         if extras.call_score and _words(raw) < MIN_WORDS:
             pending.stop.set()
-            warnings.append(InsightWarning(
-                part="call_score", code="transcript_too_short",
-                message=f"Symbl scores transcripts of at least {MIN_WORDS} words; this one has {_words(raw)}, so "
-                        "there is no Call Score."))
+            warnings.append(
+                InsightWarning(
+                    part="call_score",
+                    code="transcript_too_short",
+                    message=f"Symbl scores transcripts of at least {MIN_WORDS} words; this one has {_words(raw)}, so "
+                    "there is no Call Score.",
+                )
+            )
         if extras.ask or extras.fields:
             answers = self._answers(extras, raw, flat, read_deadline, warnings)
             update["answer"] = answers.answer
@@ -117,18 +140,33 @@ class Enricher:
             update["summary_url"] = self._page(pending.page, warnings)
         return with_extras(flat, update, warnings)
 
-    def _answers(self, extras: Extras, raw: RawInsights, flat: FlatInsights, deadline: float,
-                 warnings: list[InsightWarning]) -> Answers:
+    def _answers(
+        self, extras: Extras, raw: RawInsights, flat: FlatInsights, deadline: float, warnings: list[InsightWarning]
+    ) -> Answers:
         empty = Answers(values={f.key: None for f in extras.fields})
         try:
-            return self.asker.kept(raw.messages, conversation_id=flat.conversation_id, job_id=flat.job_id,
-                                   question=extras.ask, fields=list(extras.fields) or None, deadline=deadline)
+            return self.asker.kept(
+                raw.messages,
+                conversation_id=flat.conversation_id,
+                job_id=flat.job_id,
+                question=extras.ask,
+                fields=list(extras.fields) or None,
+                deadline=deadline,
+            )
         except NebulaNotConfigured:
-            warnings.append(InsightWarning(part="answers", code="nebula_not_configured",
-                                           message="No NEBULA_API_KEY is configured, so the questions were not asked."))
+            warnings.append(
+                InsightWarning(
+                    part="answers",
+                    code="nebula_not_configured",
+                    message="No NEBULA_API_KEY is configured, so the questions were not asked.",
+                )
+            )
         except SymblError as exc:
-            warnings.append(InsightWarning(part="answers", code="nebula_unavailable",
-                                           message=f"Nebula did not answer: {exc.message}"))
+            warnings.append(
+                InsightWarning(
+                    part="answers", code="nebula_unavailable", message=f"Nebula did not answer: {exc.message}"
+                )
+            )
         return empty
 
     @staticmethod
@@ -139,12 +177,19 @@ class Enricher:
             warnings.append(InsightWarning(part="call_score", code=exc.code, message=exc.message))
             return {}
         if score.state == "pending":
-            warnings.append(InsightWarning(
-                part="call_score", code="call_score_not_ready",
-                message="The Call Score was not ready within the wait; get the insights again later to read it."))
+            warnings.append(
+                InsightWarning(
+                    part="call_score",
+                    code="call_score_not_ready",
+                    message="The Call Score was not ready within the wait; get the insights again later to read it.",
+                )
+            )
         elif score.state == "failed":
-            warnings.append(InsightWarning(part="call_score", code="call_score_failed",
-                                           message="Symbl could not score this conversation."))
+            warnings.append(
+                InsightWarning(
+                    part="call_score", code="call_score_failed", message="Symbl could not score this conversation."
+                )
+            )
         return score.fields()
 
     @staticmethod
@@ -152,8 +197,13 @@ class Enricher:
         try:
             return future.result()
         except SummaryPageNotReady:
-            warnings.append(InsightWarning(part="summary_url", code="summary_page_not_ready",
-                                           message="The summary page is still being created; ask again shortly."))
+            warnings.append(
+                InsightWarning(
+                    part="summary_url",
+                    code="summary_page_not_ready",
+                    message="The summary page is still being created; ask again shortly.",
+                )
+            )
         except SymblError as exc:
             warnings.append(InsightWarning(part="summary_url", code=exc.code, message=exc.message))
         return ""

@@ -17,13 +17,20 @@ class AskField(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(min_length=1, max_length=40, examples=["budget"],
-                     description="Output key: lower case letters, digits and _, starting with a letter.")
-    description: str = Field(min_length=1, max_length=500, examples=["the budget the customer named"],
-                             description="What to find, in plain words.")
+    key: str = Field(
+        min_length=1,
+        max_length=40,
+        examples=["budget"],
+        description="Output key: lower case letters, digits and _, starting with a letter.",
+    )
+    description: str = Field(
+        min_length=1,
+        max_length=500,
+        examples=["the budget the customer named"],
+        description="What to find, in plain words.",
+    )
     type: FieldType = Field("string", description="string, number, boolean, date (YYYY-MM-DD) or enum.")
-    options: list[str] = Field(default_factory=list, max_length=50,
-                               description="The allowed values of an enum field.")
+    options: list[str] = Field(default_factory=list, max_length=50, description="The allowed values of an enum field.")
 
     @field_validator("key")
     @classmethod
@@ -35,7 +42,7 @@ class AskField(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _enum_has_options(self) -> "AskField":
+    def _enum_has_options(self) -> AskField:
         if self.type == "enum" and not [o for o in self.options if o.strip()]:
             raise ValueError(f"field {self.key!r} is an enum: give its options")
         if self.type != "enum" and self.options:
@@ -65,7 +72,7 @@ class AskRequest(BaseModel):
     _unique = field_validator("fields")(unique_keys)
 
     @model_validator(mode="after")
-    def _one_of(self) -> "AskRequest":
+    def _one_of(self) -> AskRequest:
         if (self.question is None) == (self.fields is None):
             raise ValueError("send either question or fields")
         return self

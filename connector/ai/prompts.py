@@ -40,7 +40,7 @@ def fields_prompt(transcript: str, started: str, fields: list[AskField]) -> str:
     return (
         f"{_transcript_block(transcript, started)}\n\n"
         "Extract these fields. Reply with only a JSON object with exactly these keys: numbers as JSON numbers "
-        "(no currency signs), booleans as true or false, dates as \"YYYY-MM-DD\" (resolve relative dates "
+        '(no currency signs), booleans as true or false, dates as "YYYY-MM-DD" (resolve relative dates '
         "against the conversation's start), enums as one of the listed options, and null when not stated.\n"
         f"{lines}"
     )

@@ -9,13 +9,17 @@ import time
 import uuid
 from collections.abc import Callable
 
+from connector.store import keys
 from connector.store.base import Store
+from connector.store.lease import Lease
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
 
 EXPIRES_SECONDS = 2592000  # Symbl's default: 30 days
 KEEP_SECONDS = EXPIRES_SECONDS - 86400  # hand out a link for a day less than it lives
 CREATE_LEASE_SECONDS = 30.0
+WAIT_STEP_SECONDS = 0.1
+"""How often a caller re-reads the page another process is creating."""
 NAME = "verbose-text-summary"
 
 
@@ -26,8 +30,14 @@ class SummaryPageNotReady(Exception):
 class SummaryPages:
     """Creates and remembers summary page URLs."""
 
-    def __init__(self, client: SymblClient, store: Store, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        client: SymblClient,
+        store: Store,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._client = client
         self._store = store
         self._clock = clock
@@ -36,15 +46,15 @@ class SummaryPages:
 
     def url(self, credential: Credential, conversation_id: str, deadline: float) -> str:
         """The page's URL, created on first use."""
-        kept = f"summary-url:{conversation_id}"
-        lease = f"summary-page-lock:{conversation_id}"
+        kept = keys.summary_url(conversation_id)
+        lease = Lease(self._store, keys.summary_lock(conversation_id), CREATE_LEASE_SECONDS, self._owner)
         while True:
             url = self._store.kv_get(kept)
             if url:
                 return url
-            if self._store.kv_set_if_absent(lease, self._owner, CREATE_LEASE_SECONDS):
+            if lease.acquire():
                 try:
-                    url = self._store.kv_get(kept)  # created by the holder of the lease just released?
+                    url = self._store.kv_get(kept)  # made by the previous holder just before it let go
                     if url:
                         return url
                     body = {"name": NAME, "summaryURLExpiresIn": EXPIRES_SECONDS}
@@ -54,7 +64,7 @@ class SummaryPages:
                         self._store.kv_set(kept, url, KEEP_SECONDS)
                     return url
                 finally:
-                    self._store.kv_delete(lease, self._owner)
+                    lease.release()
             if self._clock() >= deadline:
                 raise SummaryPageNotReady()
-            self._sleep(0.1)
+            self._sleep(WAIT_STEP_SECONDS)

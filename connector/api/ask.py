@@ -12,25 +12,28 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from connector.ai.models import AskRequest
 from connector.api.auth import current_caller
-from connector.api.conversations import NOT_CONFIGURED, accepted, job_failed, require_nebula, wait_seconds
+from connector.api.conversations import awaited, require_nebula, wait_seconds
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
 from connector.api.ids import not_found
 from connector.api.models import Accepted, ConversationPath
-from connector.app import facade
+from connector.facade import facade
 from connector.insights.contract import InsightWarning
-from connector.queue.dispatch import await_dispatch
 from connector.store.base import Submission
 from connector.symbl.errors import SymblError, SymblNotFound
-from connector.symbl.nebula import NebulaNotConfigured
 
 ASK_SECONDS = 15.0
 """Reading the transcript and asking Nebula (with retries) get this long at least, past a `wait`
 that already ran out: within Zapier's 30 s and Make's 40 s step limits with a `wait` of 10."""
 
 bp = APIBlueprint(
-    "ask", __name__, url_prefix="/v1", abp_tags=[Tag(name="conversations")],
-    abp_security=[{"bearer": []}], abp_responses={"400": ErrorResponse, "401": ErrorResponse},
+    "ask",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="conversations")],
+    abp_security=[{"bearer": []}],
+    abp_responses={"400": ErrorResponse, "401": ErrorResponse},
 )
+
 
 class AskAnswer(BaseModel):
     """Nebula's answer. With ``fields``, each field's key is also a top-level key holding a value of
@@ -41,8 +44,9 @@ class AskAnswer(BaseModel):
     conversation_id: str = Field(title="Conversation ID", description="The conversation asked about.")
     question: str = Field("", title="Question", description="The question, when one was asked.")
     answer: str = Field("", title="Answer", description="The answer to the question (empty for fields).")
-    warnings: list[InsightWarning] = Field(default_factory=list, title="Warnings",
-                                           description="Values left empty and why (e.g. wrong_type).")
+    warnings: list[InsightWarning] = Field(
+        default_factory=list, title="Warnings", description="Values left empty and why (e.g. wrong_type)."
+    )
 
 
 def _completed(conversation_id: str, deadline: float) -> Submission | Response:
@@ -53,22 +57,29 @@ def _completed(conversation_id: str, deadline: float) -> Submission | Response:
     if sub is None or sub.api_key_id != caller.key_id:
         if sub is not None:
             raise not_found("conversation")
-        return Submission(job_id="", conversation_id=conversation_id, api_key_id=caller.key_id,
-                          credential_id=caller.credential.id, status="completed", created_at=0, updated_at=0)
-    sub = await_dispatch(the.store, sub, deadline, the.tracker.draining)
-    status = "queued" if sub.status == "queued" else the.tracker.wait(sub, deadline - time.monotonic())
-    if status == "failed":
-        raise job_failed(the.store.get_submission(sub.job_id) or sub)
-    if status != "completed":
-        return accepted(sub, status)
-    return sub
+        return Submission(
+            job_id="",
+            conversation_id=conversation_id,
+            api_key_id=caller.key_id,
+            credential_id=caller.credential.id,
+            status="completed",
+            created_at=0,
+            updated_at=0,
+        )
+    return awaited(sub, deadline)
 
 
 @bp.post(
     "/conversations/<conversation_id>/ask",
     summary="Ask Nebula about a conversation",
-    responses={200: AskAnswer, 202: Accepted, 404: ErrorResponse, 422: ErrorResponse, 502: ErrorResponse,
-               503: ErrorResponse},
+    responses={
+        200: AskAnswer,
+        202: Accepted,
+        404: ErrorResponse,
+        422: ErrorResponse,
+        502: ErrorResponse,
+        503: ErrorResponse,
+    },
 )
 def ask(path: ConversationPath, body: AskRequest) -> Response:
     """A question (``{"question"}``) gets ``answer``; fields (``{"fields": [{key, description, type}]}``)
@@ -92,15 +103,20 @@ def ask(path: ConversationPath, body: AskRequest) -> Response:
         raise from_symbl(exc, ids) from None
     try:
         result = asker.ask(messages, question=body.question, fields=body.fields, deadline=budget)
-    except NebulaNotConfigured:
-        raise ApiError(400, *NOT_CONFIGURED) from None
     except SymblError as exc:
         retry = exc.status is None or exc.status == 429 or exc.status >= 500
-        raise ApiError(503 if retry else 502, "nebula_unavailable" if retry else "nebula_error",
-                       f"Nebula did not answer: {exc.message}", ids,
-                       {"Retry-After": "5"} if retry else None) from None
-    answer: dict[str, Any] = {"conversation_id": path.conversation_id, "question": body.question or "",
-                              "answer": result.answer}
+        raise ApiError(
+            503 if retry else 502,
+            "nebula_unavailable" if retry else "nebula_error",
+            f"Nebula did not answer: {exc.message}",
+            ids,
+            {"Retry-After": "5"} if retry else None,
+        ) from None
+    answer: dict[str, Any] = {
+        "conversation_id": path.conversation_id,
+        "question": body.question or "",
+        "answer": result.answer,
+    }
     answer.update(result.values)
     answer["warnings"] = [w.model_dump() for w in result.warnings]
     return jsonify(answer)

@@ -6,27 +6,14 @@ caller is identified downstream by ``key_id``, a short fingerprint (never the ke
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 
 from flask import g, request
 
 from connector.api.errors import ApiError
+from connector.keys import key_hash, key_id_of
 from connector.symbl.credentials import Credential
-
-
-def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def key_id_of(key_hash_hex: str) -> str:
-    return f"key_{key_hash_hex[:12]}"
-
-
-def configured_hashes(keys: list[str]) -> list[str]:
-    """Turn CONNECTOR_API_KEYS entries into sha256 hex digests."""
-    return [k.removeprefix("sha256:").lower() if k.startswith("sha256:") else key_hash(k) for k in keys]
 
 
 @dataclass(frozen=True)
@@ -43,15 +30,23 @@ def authenticate(hashes: list[str], default_credential: Credential) -> Caller:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "unauthorized", "Send your facade API key as 'Authorization: Bearer <key>'.",
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "Send your facade API key as 'Authorization: Bearer <key>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     presented = key_hash(token.strip())
     matched = False
     for candidate in hashes:  # no early exit: the time does not depend on which key matched
         matched |= hmac.compare_digest(presented, candidate)
     if not matched:
-        raise ApiError(401, "unauthorized", "The API key is not valid; check it or ask the facade's operator for one.",
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "The API key is not valid; check it or ask the facade's operator for one.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     app_id = request.headers.get("X-Symbl-App-Id", "").strip()
     app_secret = request.headers.get("X-Symbl-App-Secret", "").strip()
     if bool(app_id) != bool(app_secret):

@@ -4,10 +4,10 @@ submits (connector/queue)."""
 
 from __future__ import annotations
 
-import types
-import typing
 import json
 import time
+import types
+import typing
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
@@ -19,21 +19,29 @@ from connector.api.auth import current_caller
 from connector.api.conversations import base_url
 from connector.api.errors import ApiError, ErrorResponse, from_symbl
 from connector.api.ids import BATCH_ID, not_found
-from connector.app import facade
+from connector.api.models import Strict
+from connector.api.trackers import apply_saved_trackers
+from connector.facade import facade
 from connector.insights.contract import FlatInsights
 from connector.insights.csv_safe import write_rows
-from connector.insights.service import links_for
+from connector.jobs.urlguard import check_callback_url
 from connector.queue.batches import Batch, Batches, Item, item_request
 from connector.symbl.errors import SymblError
 
 bp = APIBlueprint(
-    "batches", __name__, url_prefix="/v1", abp_tags=[Tag(name="batches")], abp_security=[{"bearer": []}],
+    "batches",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="batches")],
+    abp_security=[{"bearer": []}],
     abp_responses={"400": ErrorResponse, "401": ErrorResponse},
 )
 
 MAX_ITEMS = 10_000
 BODY_FACTOR = 20  # a batch body may be this many times CONNECTOR_MAX_BODY_BYTES
 INSIGHT_THREADS = 8
+READ_MIN_SECONDS = 30.0
+"""Reading one item's insights gets at least this long (or SYMBL_READ_TIMEOUT_SECONDS if longer)."""
 
 
 def _scalar(annotation: Any) -> bool:
@@ -51,10 +59,6 @@ then the item's key and index."""
 
 
 # -- models -----------------------------------------------------------------------------------------
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 class BatchItemIn(BaseModel):
     """One conversation: like the submit body's input fields, plus an optional key."""
 
@@ -65,24 +69,28 @@ class BatchItemIn(BaseModel):
     messages: list[dict[str, Any]] | None = Field(None, description="Messages, as in the submit body.")
     type: Literal["audio_url", "video_url"] | None = None
     name: str | None = Field(None, max_length=300)
-    key: str | None = Field(None, max_length=300,
-                            description="Your ID for it (e.g. the recording ID): a key already processed with your "
-                            "API key is not submitted again, the item points to the earlier conversation.")
+    key: str | None = Field(
+        None,
+        max_length=300,
+        description="Your ID for it (e.g. the recording ID): a key already processed with your "
+        "API key is not submitted again, the item points to the earlier conversation.",
+    )
     options: dict[str, Any] | None = Field(None, description="Submit options for this item (override the batch's).")
 
 
-class BatchIn(_Strict):
+class BatchIn(Strict):
     items: list[BatchItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
     options: dict[str, Any] | None = Field(None, description="Submit options for every item (language, include ...).")
-    callback_url: str | None = Field(None, max_length=2048,
-                                     description="Gets one delivery per finished item (as a submit's callback).")
+    callback_url: str | None = Field(
+        None, max_length=2048, description="Gets one delivery per finished item (as a submit's callback)."
+    )
 
 
-class BatchPath(_Strict):
+class BatchPath(Strict):
     batch_id: str = Field(pattern=BATCH_ID)
 
 
-class BatchItemOut(_Strict):
+class BatchItemOut(Strict):
     index: int
     name: str
     key: str
@@ -93,7 +101,7 @@ class BatchItemOut(_Strict):
     error: dict[str, Any] | None = None
 
 
-class BatchCounts(_Strict):
+class BatchCounts(Strict):
     queued: int = 0
     scheduled: int = 0
     in_progress: int = 0
@@ -102,12 +110,12 @@ class BatchCounts(_Strict):
     cancelled: int = 0
 
 
-class BatchLinks(_Strict):
+class BatchLinks(Strict):
     batch: str
     insights: str
 
 
-class BatchInfo(_Strict):
+class BatchInfo(Strict):
     batch_id: str
     status: Literal["running", "completed", "cancelled"]
     total: int
@@ -117,40 +125,46 @@ class BatchInfo(_Strict):
     links: BatchLinks
 
 
-class BatchQuery(_Strict):
+class BatchQuery(Strict):
     items: bool = Field(True, description="Include the per-item list.")
 
 
 # -- helpers ------------------------------------------------------------------------------------------
 def batches() -> Batches:
-    the = facade()
-    service = the.__dict__.get("_batches")
-    if service is None:
-        service = Batches(the.store, the.submitter)
-        the.__dict__["_batches"] = service
-    return service
+    return facade().batches
 
 
 def info(batch: Batch, with_items: bool = True) -> dict[str, Any]:
     from connector.api.models import iso
 
     base = base_url().rstrip("/")
-    status = "completed" if batch.done else "running"
+    status: Literal["running", "completed", "cancelled"] = "completed" if batch.done else "running"
     if batch.cancelled_at and batch.done:
         status = "cancelled"
     items = None
     if with_items:
         items = [
-            BatchItemOut(index=i.index, name=i.name, key=i.key, status=i.status,  # type: ignore[arg-type]
-                         conversation_id=i.sub.conversation_id if i.sub else "",
-                         job_id=i.sub.job_id if i.sub else i.job_id, reused=i.reused,
-                         error=i.sub.error if i.sub and i.sub.status == "failed" else None)
+            BatchItemOut(
+                index=i.index,
+                name=i.name,
+                key=i.key,
+                status=i.status,  # type: ignore[arg-type]
+                conversation_id=i.sub.conversation_id if i.sub else "",
+                job_id=i.sub.job_id if i.sub else i.job_id,
+                reused=i.reused,
+                error=i.sub.error if i.sub and i.sub.status == "failed" else None,
+            )
             for i in batch.items
         ]
-    body = BatchInfo(batch_id=batch.id, status=status, total=len(batch.items),  # type: ignore[arg-type]
-                     counts=BatchCounts(**batch.counts()), created_at=iso(batch.created_at), items=items,
-                     links=BatchLinks(batch=f"{base}/v1/batches/{batch.id}",
-                                      insights=f"{base}/v1/batches/{batch.id}/insights"))
+    body = BatchInfo(
+        batch_id=batch.id,
+        status=status,
+        total=len(batch.items),
+        counts=BatchCounts(**batch.counts()),
+        created_at=iso(batch.created_at),
+        items=items,
+        links=BatchLinks(batch=f"{base}/v1/batches/{batch.id}", insights=f"{base}/v1/batches/{batch.id}/insights"),
+    )
     return body.model_dump(mode="json", exclude_none=False)
 
 
@@ -162,8 +176,11 @@ def _load(batch_id: str) -> Batch:
 
 
 # -- routes -------------------------------------------------------------------------------------------
-@bp.post("/batches", summary="Submit a batch of conversations",
-         responses={202: BatchInfo, 413: ErrorResponse, 503: ErrorResponse})
+@bp.post(
+    "/batches",
+    summary="Submit a batch of conversations",
+    responses={202: BatchInfo, 413: ErrorResponse, 503: ErrorResponse},
+)
 def create_batch(body: BatchIn) -> Response:
     """Answers at once with the batch ID. Items wait in the facade's queue and go to Symbl as its
     concurrency limit allows; follow them with GET /v1/batches/{batch_id}."""
@@ -174,9 +191,7 @@ def create_batch(body: BatchIn) -> Response:
         raise ApiError(413, "payload_too_large", f"A batch body can be at most {limit} bytes; split the batch.")
     callback_url = body.callback_url
     if callback_url:
-        from connector.api.hooks import checked_url
-
-        callback_url = checked_url(callback_url, "callback_url")
+        callback_url = check_callback_url(callback_url, the.callback_allowlist, field="callback_url")
     items: list[Item] = []
     errors: list[dict[str, str]] = []
     resolved: dict[str, Any] = {}  # saved tracker names -> inline trackers, looked up once per distinct set
@@ -192,10 +207,9 @@ def create_batch(body: BatchIn) -> Response:
             errors.append({"field": f"items[{n}]", "message": "one of transcript, messages or url is required"})
             continue
         if parsed.tracker_names or parsed.enable_all_trackers:
-            from connector.api.trackers import apply_saved_trackers
-
-            sig = json.dumps([parsed.tracker_names, parsed.enable_all_trackers,
-                              [t.model_dump(mode="json") for t in parsed.trackers]])
+            sig = json.dumps(
+                [parsed.tracker_names, parsed.enable_all_trackers, [t.model_dump(mode="json") for t in parsed.trackers]]
+            )
             if sig not in resolved:
                 resolved[sig] = apply_saved_trackers(parsed, caller).trackers
             parsed = parsed.model_copy(update={"trackers": resolved[sig], "enable_all_trackers": False})
@@ -204,8 +218,9 @@ def create_batch(body: BatchIn) -> Response:
         raise ApiError(400, "invalid_request", "Some items are invalid; nothing was submitted.", errors[:100])
     if caller.own_credential:
         the.remember(caller.credential)
-    batch = batches().create(items, api_key_id=caller.key_id, credential=caller.credential, base_url=base_url(),
-                             callback_url=callback_url)
+    batch = batches().create(
+        items, api_key_id=caller.key_id, credential=caller.credential, base_url=base_url(), callback_url=callback_url
+    )
     batch = batches().get(batch.id, caller.key_id) or batch
     response = jsonify(info(batch, with_items=False))
     response.status_code = 202
@@ -229,16 +244,20 @@ def cancel_batch(path: BatchPath) -> Response:
 
 
 _INSIGHTS_RESPONSES: dict[Any, Any] = {
-    200: {"description": "One line per finished conversation: JSON lines (the flat insights plus key and item), "
-                         "or CSV with Accept: text/csv (the scalar flat fields as columns).",
-          "content": {"application/x-ndjson": {"schema": {"type": "string"}},
-                      "text/csv": {"schema": {"type": "string"}}}},
+    200: {
+        "description": "One line per finished conversation: JSON lines (the flat insights plus key and item), "
+        "or CSV with Accept: text/csv (the scalar flat fields as columns).",
+        "content": {"application/x-ndjson": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}},
+    },
     404: ErrorResponse,
 }
 
 
-@bp.get("/batches/<batch_id>/insights", summary="Every finished item's flat insights (JSON lines or CSV)",
-        responses=_INSIGHTS_RESPONSES)
+@bp.get(
+    "/batches/<batch_id>/insights",
+    summary="Every finished item's flat insights (JSON lines or CSV)",
+    responses=_INSIGHTS_RESPONSES,
+)
 def batch_insights(path: BatchPath) -> Response:
     """The flat insights of every completed item, one per conversation, in item order. Send
     `Accept: text/csv` for a CSV ready for a CRM import."""
@@ -255,9 +274,16 @@ def batch_insights(path: BatchPath) -> Response:
     def read(item: Any) -> dict[str, Any]:
         sub = item.sub
         flat = the.insights.flat(
-            caller.credential, conversation_id=sub.conversation_id, job_id=sub.job_id, status="completed",
-            include=sub.options.get("include"), deadline=time.monotonic() + max(the.settings.symbl_read_timeout, 30.0),
-            name=sub.name, language=sub.options.get("language") or "", base_url=base, options=sub.options,
+            caller.credential,
+            conversation_id=sub.conversation_id,
+            job_id=sub.job_id,
+            status="completed",
+            include=sub.options.get("include"),
+            deadline=time.monotonic() + max(the.settings.symbl_read_timeout, READ_MIN_SECONDS),
+            name=sub.name,
+            language=sub.options.get("language") or "",
+            base_url=base,
+            options=sub.options,
         )
         return {**flat.model_dump(mode="json"), "key": item.key, "item": item.index}
 
@@ -266,10 +292,15 @@ def batch_insights(path: BatchPath) -> Response:
             rows = list(pool.map(read, wanted))
     except SymblError as exc:
         raise from_symbl(exc) from None
-    if request.accept_mimetypes.best_match(["application/x-ndjson", "text/csv"]) == "text/csv" and \
-            request.accept_mimetypes["text/csv"] > request.accept_mimetypes["application/x-ndjson"]:
-        return Response(to_csv(rows), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{batch.id}.insights.csv"'})
+    if (
+        request.accept_mimetypes.best_match(["application/x-ndjson", "text/csv"]) == "text/csv"
+        and request.accept_mimetypes["text/csv"] > request.accept_mimetypes["application/x-ndjson"]
+    ):
+        return Response(
+            to_csv(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{batch.id}.insights.csv"'},
+        )
     lines = "".join(json.dumps(row, separators=(",", ":")) + "\n" for row in rows)
     return Response(lines, mimetype="application/x-ndjson")
 

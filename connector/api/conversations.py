@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from typing import Any
+
 from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 
@@ -22,20 +24,31 @@ from connector.api.models import (
     dump,
     iso,
 )
-from connector.app import facade
+from connector.api.trackers import apply_saved_trackers
+from connector.facade import facade
 from connector.insights.contract import FlatInsights
 from connector.insights.service import links_for
-from connector.jobs.finish import failure_error
 from connector.jobs.options import ConversationInput
-from connector.jobs.submit import IdempotencyConflict, IdempotencyInProgress, RecordFailed, SymblBusy, Upload
-from connector.queue.dispatch import await_dispatch
+from connector.jobs.submit import Upload
+from connector.jobs.urlguard import check_callback_url
+from connector.jobs.waiter import Outcome
 from connector.store.base import Submission
-from connector.symbl.errors import SymblError, SymblNotFound
+from connector.symbl.errors import SymblError
+from connector.symbl.nebula import NebulaNotConfigured
 
 bp = APIBlueprint(
-    "conversations", __name__, url_prefix="/v1", abp_tags=[Tag(name="conversations")],
-    abp_security=[{"bearer": []}], abp_responses={"400": ErrorResponse, "401": ErrorResponse},
+    "conversations",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="conversations")],
+    abp_security=[{"bearer": []}],
+    abp_responses={"400": ErrorResponse, "401": ErrorResponse},
 )
+
+SUBMIT_MIN_SECONDS = 30.0
+"""A submit's Symbl calls get at least this long (or SYMBL_READ_TIMEOUT_SECONDS if longer)."""
+READ_MIN_SECONDS = 10.0
+"""Reading a finished conversation's insights gets at least this long past the caller's wait."""
 
 
 def base_url() -> str:
@@ -51,22 +64,21 @@ def wait_seconds(requested: float | None) -> float:
     settings = facade().settings
     wait = settings.default_wait_seconds if requested is None else requested
     if wait > settings.max_wait_seconds:
-        raise ApiError(400, "invalid_request",
-                       f"wait can be at most {settings.max_wait_seconds:g} seconds on this facade; use a callback_url "
-                       "or poll GET /v1/jobs/{job_id} for longer jobs.",
-                       [{"field": "wait", "message": f"at most {settings.max_wait_seconds:g}"}])
+        raise ApiError(
+            400,
+            "invalid_request",
+            f"wait can be at most {settings.max_wait_seconds:g} seconds on this facade; use a callback_url "
+            "or poll GET /v1/jobs/{job_id} for longer jobs.",
+            [{"field": "wait", "message": f"at most {settings.max_wait_seconds:g}"}],
+        )
     return fair_wait(current_caller().key_id, min(wait, settings.max_wait_seconds))
-
-
-NOT_CONFIGURED = ("nebula_not_configured",
-                  "Asking about a conversation needs Nebula, Symbl's LLM: set NEBULA_API_KEY on the facade.")
 
 
 def require_nebula() -> None:
     """Refuse up front (400) when a question for Nebula cannot be asked: no Nebula key is configured."""
     enricher = facade().insights.enricher
     if enricher is None or not enricher.asker.nebula.configured:
-        raise ApiError(400, *NOT_CONFIGURED)
+        raise NebulaNotConfigured()
 
 
 def accepted(sub: Submission, status: str) -> Response:
@@ -79,33 +91,56 @@ def accepted(sub: Submission, status: str) -> Response:
     return response
 
 
-def job_failed(sub: Submission) -> ApiError:
-    error = sub.error or failure_error(sub)
-    return ApiError(422, "job_failed", error["message"],
-                    {"conversation_id": sub.conversation_id, "job_id": sub.job_id})
+def job_failed(outcome: Outcome) -> ApiError:
+    """The 422 answer for a failed job, with its recorded reason and IDs."""
+    sub, error = outcome.sub, outcome.error or {}
+    return ApiError(
+        422, "job_failed", error.get("message", ""), {"conversation_id": sub.conversation_id, "job_id": sub.job_id}
+    )
+
+
+def awaited(sub: Submission, deadline: float) -> Submission | Response:
+    """Wait for ``sub`` until ``deadline``: its record once completed, a 202 while it runs."""
+    outcome = facade().waiter.wait(sub, deadline)
+    if outcome.failed:
+        raise job_failed(outcome)
+    if not outcome.completed:
+        return accepted(outcome.sub, outcome.status)
+    return outcome.sub
 
 
 def insights_answer(sub: Submission, deadline: float, include: list[str] | None, fmt: str = "flat") -> Response:
     """Wait for ``sub`` until ``deadline``; answer the insights, 202, or job_failed."""
     the = facade()
-    sub = await_dispatch(the.store, sub, deadline, the.tracker.draining)
-    status = "queued" if sub.status == "queued" else the.tracker.wait(sub, deadline - time.monotonic())
-    if status == "failed":
-        raise job_failed(the.store.get_submission(sub.job_id) or sub)
-    if status != "completed":
-        return accepted(sub, status)
+    done = awaited(sub, deadline)
+    if isinstance(done, Response):
+        return done
+    sub = done
     caller = current_caller()
-    budget = time.monotonic() + max(the.settings.symbl_read_timeout, 10.0)
+    budget = time.monotonic() + max(the.settings.symbl_read_timeout, READ_MIN_SECONDS)
     ids = {"conversation_id": sub.conversation_id, "job_id": sub.job_id}
     try:
         if fmt == "raw":
-            raw = the.insights.raw(caller.credential, conversation_id=sub.conversation_id, job_id=sub.job_id,
-                                   status="completed", include=include, deadline=budget)
+            raw = the.insights.raw(
+                caller.credential,
+                conversation_id=sub.conversation_id,
+                job_id=sub.job_id,
+                status="completed",
+                include=include,
+                deadline=budget,
+            )
             return jsonify(dump(raw))
         flat = the.insights.flat(
-            caller.credential, conversation_id=sub.conversation_id, job_id=sub.job_id, status="completed",
-            include=include, deadline=max(budget, deadline), name=sub.name,
-            language=sub.options.get("language") or "", base_url=base_url(), options=sub.options,
+            caller.credential,
+            conversation_id=sub.conversation_id,
+            job_id=sub.job_id,
+            status="completed",
+            include=include,
+            deadline=max(budget, deadline),
+            name=sub.name,
+            language=sub.options.get("language") or "",
+            base_url=base_url(),
+            options=sub.options,
             wait_deadline=deadline,
         )
     except SymblError as exc:
@@ -124,11 +159,18 @@ def read_input() -> tuple[ConversationInput, Upload | None]:
     elif mimetype in ("application/json", "") or mimetype.endswith("+json"):
         parsed, upload = parse_json(request, settings.max_body_bytes), None
     else:
-        raise ApiError(415, "unsupported_media_type",
-                       "Send JSON, multipart/form-data with a 'file' field, or a raw audio/* or video/mp4 body.")
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "Send JSON, multipart/form-data with a 'file' field, or a raw audio/* or video/mp4 body.",
+        )
     if upload is None and not parsed.has_input:
-        raise ApiError(400, "invalid_request", "Send one of transcript, messages, url, or a file.",
-                       [{"field": "transcript", "message": "one input is required"}])
+        raise ApiError(
+            400,
+            "invalid_request",
+            "Send one of transcript, messages, url, or a file.",
+            [{"field": "transcript", "message": "one input is required"}],
+        )
     return parsed, upload
 
 
@@ -141,9 +183,8 @@ def submit(conversation_id: str | None) -> Response:
     wait = wait_seconds(parsed.wait)
     deadline = time.monotonic() + wait
     if parsed.callback_url:
-        from connector.api.hooks import checked_url
-
-        parsed = parsed.model_copy(update={"callback_url": checked_url(parsed.callback_url, "callback_url")})
+        url = check_callback_url(parsed.callback_url, the.callback_allowlist, field="callback_url")
+        parsed = parsed.model_copy(update={"callback_url": url})
     if conversation_id is not None:
         owner = the.store.latest_submission(conversation_id)
         if owner is not None and owner.api_key_id != caller.key_id:
@@ -151,44 +192,33 @@ def submit(conversation_id: str | None) -> Response:
     if caller.own_credential:
         the.remember(caller.credential)
     if parsed.tracker_names or parsed.enable_all_trackers:
-        from connector.api.trackers import apply_saved_trackers
-
         parsed = apply_saved_trackers(parsed, caller)
-    try:
-        sub, _ = the.submitter.submit(
-            parsed, api_key_id=caller.key_id, credential=caller.credential,
-            deadline=time.monotonic() + max(the.settings.symbl_read_timeout, 30.0), base_url=base_url(),
-            conversation_id=conversation_id, upload=upload,
-            idempotency_key=request.headers.get("Idempotency-Key", "").strip() or None,
-        )
-    except IdempotencyConflict:
-        raise ApiError(409, "idempotency_conflict",
-                       "This Idempotency-Key was already used with a different request; use a new key.") from None
-    except IdempotencyInProgress:
-        raise ApiError(409, "idempotency_in_progress",
-                       "A request with this Idempotency-Key is still being processed; retry in a few seconds.",
-                       headers={"Retry-After": "2"}) from None
-    except RecordFailed as exc:
-        raise ApiError(503, "store_unavailable",
-                       "Symbl accepted the job but the facade could not record it; keep these IDs and poll "
-                       "GET /v1/jobs/{job_id} later.",
-                       {"conversation_id": exc.conversation_id, "job_id": exc.job_id}, {"Retry-After": "5"}) from None
-    except SymblBusy:
-        raise ApiError(429, "symbl_busy",
-                       "Every concurrent Symbl job of this account is in use and a file upload cannot be queued; "
-                       "retry after a few seconds, or submit a recording URL (which waits in the queue).",
-                       headers={"Retry-After": "10"}) from None
-    except SymblNotFound:
-        raise not_found("conversation") from None
-    except SymblError as exc:
-        raise from_symbl(exc) from None
+    sub, _ = the.submitter.submit(
+        parsed,
+        api_key_id=caller.key_id,
+        credential=caller.credential,
+        deadline=time.monotonic() + max(the.settings.symbl_read_timeout, SUBMIT_MIN_SECONDS),
+        base_url=base_url(),
+        conversation_id=conversation_id,
+        upload=upload,
+        idempotency_key=request.headers.get("Idempotency-Key", "").strip() or None,
+    )
     return insights_answer(sub, deadline, parsed.include)
 
 
-_SUBMIT_DOC = dict(
-    responses={200: FlatInsights, 202: Accepted, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse,
-               415: ErrorResponse, 422: ErrorResponse,
-               429: ErrorResponse, 502: ErrorResponse, 503: ErrorResponse},
+_SUBMIT_DOC: dict[str, Any] = dict(
+    responses={
+        200: FlatInsights,
+        202: Accepted,
+        404: ErrorResponse,
+        409: ErrorResponse,
+        413: ErrorResponse,
+        415: ErrorResponse,
+        422: ErrorResponse,
+        429: ErrorResponse,
+        502: ErrorResponse,
+        503: ErrorResponse,
+    },
     openapi_extensions=openapi.submit_request_body(),
 )
 
@@ -211,12 +241,18 @@ def list_conversations(query: ListQuery) -> Response:
     """The submissions made with your key, newest first: how to find a lost conversation ID."""
     the = facade()
     since = query.since_seconds()
-    subs = the.store.list_submissions(current_caller().key_id, name=query.name, since=since,
-                                      status=query.status, limit=query.limit)
+    subs = the.store.list_submissions(
+        current_caller().key_id, name=query.name, since=since, status=query.status, limit=query.limit
+    )
     items = [
         ConversationSummary(
-            conversation_id=s.conversation_id, job_id=s.job_id, status=s.status, name=s.name, kind=s.kind,
-            created_at=iso(s.created_at), updated_at=iso(s.updated_at),
+            conversation_id=s.conversation_id,
+            job_id=s.job_id,
+            status=s.status,
+            name=s.name,
+            kind=s.kind,
+            created_at=iso(s.created_at),
+            updated_at=iso(s.updated_at),
             links=links_for(base_url(), s.conversation_id, s.job_id),
         )
         for s in subs
@@ -241,8 +277,15 @@ def get_insights(path: ConversationPath, query: InsightsQuery) -> Response:
         raise not_found("conversation")
     if sub is None:
         # Not submitted through the facade: read it from Symbl directly if it exists there.
-        sub = Submission(job_id="", conversation_id=path.conversation_id, api_key_id=caller.key_id,
-                         credential_id=caller.credential.id, status="completed", created_at=0, updated_at=0)
+        sub = Submission(
+            job_id="",
+            conversation_id=path.conversation_id,
+            api_key_id=caller.key_id,
+            credential_id=caller.credential.id,
+            status="completed",
+            created_at=0,
+            updated_at=0,
+        )
         try:
             return insights_answer(sub, deadline, query.parts(), query.format)
         except ApiError as exc:

@@ -30,19 +30,23 @@ sending (Python's requests and urllib send the whole body before reading) then r
 SYMBL_AUDIO_TYPES = {"audio/wav", "audio/mpeg", "audio/mp3", "audio/wave"}
 AUDIO_EXTENSIONS = {".mp3", ".wav", ".amr", ".aac", ".ac3", ".aiff", ".flac", ".ogg", ".opus", ".wma", ".m4a"}
 FORM_FIELDS = set(ConversationInput.model_fields) - {"messages"}
-LIST_FIELDS = {"trackers", "custom_vocabulary", "include"}
 
 
-def parse_json(request: Request, max_bytes: int) -> ConversationInput:
-    """A JSON object body -> validated input."""
+def read_json(request: Request, max_bytes: int) -> Any:
+    """The JSON body, read at most ``max_bytes`` (413 above, 400 invalid_json if not JSON)."""
     if request.content_length is not None and request.content_length > max_bytes:
         raise too_large(max_bytes)
     raw = request.stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise too_large(max_bytes)
-    data = loads(raw or b"null")
+    return loads(raw or b"null")
+
+
+def parse_json(request: Request, max_bytes: int) -> ConversationInput:
+    """A JSON object body -> validated input."""
+    data = read_json(request, max_bytes)
     if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", "The body must be a JSON object, e.g. {\"transcript\": \"Alice: Hi\"}.")
+        raise ApiError(400, "invalid_json", 'The body must be a JSON object, e.g. {"transcript": "Alice: Hi"}.')
     return validate(data)
 
 
@@ -82,8 +86,12 @@ def from_fields(fields: dict[str, str]) -> ConversationInput:
     """Form fields or query parameters (strings) -> validated input; unknown names are refused."""
     unknown = sorted(set(fields) - FORM_FIELDS)
     if unknown:
-        raise ApiError(400, "invalid_request", f"Unknown field(s): {', '.join(unknown)}.",
-                       [{"field": name, "message": "unknown field"} for name in unknown])
+        raise ApiError(
+            400,
+            "invalid_request",
+            f"Unknown field(s): {', '.join(unknown)}.",
+            [{"field": name, "message": "unknown field"} for name in unknown],
+        )
     data: dict[str, Any] = {k: v for k, v in fields.items() if v != ""}
     return validate(data)
 
@@ -123,8 +131,9 @@ def media_of(content_type: str, filename: str = "") -> tuple[str, str]:
     if ctype.startswith("audio/") or ext in AUDIO_EXTENSIONS or ctype in ("", "application/octet-stream"):
         # Symbl validates only these audio types; for others it auto-detects when none is sent.
         return "audio", ctype if ctype in SYMBL_AUDIO_TYPES else ""
-    raise ApiError(415, "unsupported_media_type",
-                   f"Upload an audio file or an mp4 video (got {ctype or 'no content type'}).")
+    raise ApiError(
+        415, "unsupported_media_type", f"Upload an audio file or an mp4 video (got {ctype or 'no content type'})."
+    )
 
 
 def _limited(chunks: Iterator[bytes], limit: int) -> Iterator[bytes]:

@@ -12,12 +12,15 @@ from connector.api.conversations import base_url, wait_seconds
 from connector.api.errors import ErrorResponse
 from connector.api.ids import not_found
 from connector.api.models import JobError, JobInfo, JobPath, WaitQuery, dump
-from connector.app import facade
+from connector.facade import facade
 from connector.insights.service import links_for
-from connector.queue.dispatch import await_dispatch
 
 bp = APIBlueprint(
-    "jobs", __name__, url_prefix="/v1", abp_tags=[Tag(name="jobs")], abp_security=[{"bearer": []}],
+    "jobs",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="jobs")],
+    abp_security=[{"bearer": []}],
     abp_responses={"400": ErrorResponse, "401": ErrorResponse},
 )
 
@@ -30,14 +33,14 @@ def get_job(path: JobPath, query: WaitQuery) -> Response:
     sub = the.store.get_submission(path.job_id)
     if sub is None or sub.api_key_id != current_caller().key_id:
         raise not_found("job")
-    sub = await_dispatch(the.store, sub, deadline, the.tracker.draining)
-    status = "queued" if sub.status == "queued" else the.tracker.wait(sub, deadline - time.monotonic())
-    error = None
-    if status == "failed":
-        recorded = the.store.get_submission(sub.job_id) or sub
-        from connector.jobs.finish import failure_error
-
-        error = JobError(**(recorded.error or failure_error(recorded)))
-    info = JobInfo(job_id=sub.job_id, conversation_id=sub.conversation_id, status=status, error=error,  # type: ignore[arg-type]
-                   links=links_for(base_url(), sub.conversation_id, sub.job_id))
+    outcome = the.waiter.wait(sub, deadline)
+    sub = outcome.sub
+    error = JobError(**outcome.error) if outcome.error else None
+    info = JobInfo(
+        job_id=sub.job_id,
+        conversation_id=sub.conversation_id,
+        status=outcome.status,
+        error=error,
+        links=links_for(base_url(), sub.conversation_id, sub.job_id),
+    )
     return jsonify(dump(info))

@@ -2,44 +2,50 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from connector.api.ids import CONVERSATION_ID, HOOK_ID, JOB_ID
-from connector.insights.contract import EXTRA_PARTS, INSIGHT_PARTS, FlatInsights, JobStatus, Links
+from connector.insights.contract import EXTRA_PARTS, INSIGHT_PARTS, Links
+from connector.jobs.events import CompletedEvent, FailedEvent, JobError  # noqa: F401 - part of the API's models
+from connector.status import JobStatus
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
+    """The base of every request and response model of the API: unknown fields are refused."""
+
     model_config = ConfigDict(extra="forbid")
 
 
 # -- path and query parameters ---------------------------------------------------------------
-class JobPath(_Strict):
+class JobPath(Strict):
     job_id: str = Field(pattern=JOB_ID)
 
 
-class ConversationPath(_Strict):
+class ConversationPath(Strict):
     conversation_id: str = Field(pattern=CONVERSATION_ID)
 
 
-class WebhookPath(_Strict):
+class WebhookPath(Strict):
     secret: str = Field(min_length=1, max_length=200)
 
 
-class HookPath(_Strict):
+class HookPath(Strict):
     hook_id: str = Field(pattern=HOOK_ID)
 
 
-class WaitQuery(_Strict):
+class WaitQuery(Strict):
     wait: float = Field(0, ge=0, description="Seconds to wait for a terminal status (0..CONNECTOR_MAX_WAIT_SECONDS).")
 
 
 class InsightsQuery(WaitQuery):
     include: str | None = Field(
-        None, description="Comma-joined parts: " + ", ".join(INSIGHT_PARTS + EXTRA_PARTS)
-        + " (call_score and summary_url are read or created as well; alone they keep every part)."
+        None,
+        description="Comma-joined parts: "
+        + ", ".join(INSIGHT_PARTS + EXTRA_PARTS)
+        + " (call_score and summary_url are read or created as well; alone they keep every part).",
     )
     format: Literal["flat", "raw"] = Field("flat", description="flat (default) or raw (Symbl's own bodies).")
 
@@ -60,7 +66,7 @@ class InsightsQuery(WaitQuery):
         return [p.strip() for p in self.include.split(",") if p.strip()]
 
 
-class ListQuery(_Strict):
+class ListQuery(Strict):
     name: str | None = Field(None, max_length=300, description="Substring of the name, case-insensitive.")
     since: datetime | float | None = Field(
         None, description="ISO-8601 or UNIX seconds: only submissions created at or after it."
@@ -70,12 +76,13 @@ class ListQuery(_Strict):
         if self.since is None:
             return None
         return self.since.timestamp() if isinstance(self.since, datetime) else float(self.since)
+
     status: JobStatus | None = None
     limit: int = Field(50, ge=1, le=500)
 
 
 # -- answers -------------------------------------------------------------------------------
-class Accepted(_Strict):
+class Accepted(Strict):
     """The job is still running: where to look next."""
 
     conversation_id: str
@@ -84,12 +91,7 @@ class Accepted(_Strict):
     links: Links
 
 
-class JobError(_Strict):
-    code: str
-    message: str
-
-
-class JobInfo(_Strict):
+class JobInfo(Strict):
     """A job's status."""
 
     job_id: str
@@ -101,10 +103,10 @@ class JobInfo(_Strict):
 
 def iso(ts: float) -> str:
     """UNIX seconds as ISO-8601 UTC with milliseconds, like Symbl's timestamps."""
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class ConversationSummary(_Strict):
+class ConversationSummary(Strict):
     """A recorded submission."""
 
     conversation_id: str
@@ -117,11 +119,11 @@ class ConversationSummary(_Strict):
     links: Links
 
 
-class ConversationList(_Strict):
+class ConversationList(Strict):
     conversations: list[ConversationSummary]
 
 
-class Me(_Strict):
+class Me(Strict):
     """The credential test for connectors."""
 
     key_id: str = Field(description="A fingerprint of the API key (never the key).")
@@ -133,24 +135,27 @@ class Me(_Strict):
     default_wait_seconds: float
 
 
-class Health(_Strict):
+class Health(Strict):
     status: Literal["ok"]
     mode: Literal["sandbox", "live"]
     version: str
 
 
-class Ready(_Strict):
+class Ready(Strict):
     status: Literal["ready", "unavailable"]
     store: Literal["ok", "unavailable"]
 
 
-class HookCreate(_Strict):
-    target_url: str = Field(min_length=8, max_length=2048, description=(
-        "https URL to POST events to (public; sandbox mode also accepts http://127.0.0.1 and localhost)."))
+class HookCreate(Strict):
+    target_url: str = Field(
+        min_length=8,
+        max_length=2048,
+        description=("https URL to POST events to (public; sandbox mode also accepts http://127.0.0.1 and localhost)."),
+    )
     event: Literal["conversation.completed", "conversation.failed"] = "conversation.completed"
 
 
-class HookOut(_Strict):
+class HookOut(Strict):
     id: str
     target_url: str
     event: str
@@ -161,26 +166,8 @@ class HookCreated(HookOut):
     secret: str = Field(description="Signs deliveries to this hook (X-Connector-Signature); shown only once.")
 
 
-class HookList(_Strict):
+class HookList(Strict):
     hooks: list[HookOut]
-
-
-class CompletedEvent(FlatInsights):
-    """The body POSTed to a callback_url or hook when a conversation completes."""
-
-    event: Literal["conversation.completed"] = "conversation.completed"
-    event_id: str = Field("", description="The same on every retry of this delivery; dedupe on it.")
-
-
-class FailedEvent(_Strict):
-    """The body POSTed to a callback_url or hook when a conversation's job fails."""
-
-    event: Literal["conversation.failed"] = "conversation.failed"
-    event_id: str
-    conversation_id: str
-    job_id: str
-    status: Literal["failed"] = "failed"
-    error: JobError
 
 
 class WebhookBody(BaseModel):
@@ -193,7 +180,7 @@ class WebhookBody(BaseModel):
     status: str | None = None
 
 
-class WebhookAck(_Strict):
+class WebhookAck(Strict):
     received: bool
     known_job: bool
 

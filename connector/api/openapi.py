@@ -36,14 +36,21 @@ def submit_request_body() -> dict[str, Any]:
             "content": {
                 "application/json": {"schema": _ref("ConversationInput")},
                 "multipart/form-data": {"schema": {"type": "object", "properties": form_props, "required": ["file"]}},
-                "audio/*": {"schema": {"type": "string", "format": "binary"},
-                            "description": "Options in the query string."},
+                "audio/*": {
+                    "schema": {"type": "string", "format": "binary"},
+                    "description": "Options in the query string.",
+                },
                 "video/mp4": {"schema": {"type": "string", "format": "binary"}},
             },
         },
         "parameters": [
-            {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 255},
-             "description": "Repeats with the same key return the original submission."},
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 255},
+                "description": "Repeats with the same key return the original submission.",
+            },
         ],
     }
 
@@ -56,19 +63,26 @@ def raw_alternative() -> dict[str, Any]:
 def _deliveries() -> dict[str, Any]:
     """OpenAPI 3.1 `webhooks`: what the facade POSTs to callback URLs and hook targets."""
     headers = {
-        "X-Connector-Event": {"schema": {"type": "string"}, "description": "conversation.completed or conversation.failed"},
+        "X-Connector-Event": {
+            "schema": {"type": "string"},
+            "description": "conversation.completed or conversation.failed",
+        },
         "X-Connector-Event-Id": {"schema": {"type": "string"}, "description": "Dedupe on it (same on retries)."},
-        "X-Connector-Signature": {"schema": {"type": "string"},
-                                  "description": "sha256=<hex HMAC-SHA256 of the raw body>, when a secret is set."},
+        "X-Connector-Signature": {
+            "schema": {"type": "string"},
+            "description": "sha256=<hex HMAC-SHA256 of the raw body>, when a secret is set.",
+        },
     }
     out: dict[str, Any] = {}
     for event, model in (("conversation.completed", "CompletedEvent"), ("conversation.failed", "FailedEvent")):
-        out[event] = {"post": {
-            "summary": f"Delivery of {event} to a callback_url or hook target",
-            "parameters": [{"name": k, "in": "header", **v} for k, v in headers.items()],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(model)}}},
-            "responses": {"2XX": {"description": "Delivered; anything else is retried with backoff for a day."}},
-        }}
+        out[event] = {
+            "post": {
+                "summary": f"Delivery of {event} to a callback_url or hook target",
+                "parameters": [{"name": k, "in": "header", **v} for k, v in headers.items()],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(model)}}},
+                "responses": {"2XX": {"description": "Delivered; anything else is retried with backoff for a day."}},
+            }
+        }
     return out
 
 
@@ -97,11 +111,14 @@ def install(app: OpenAPI) -> None:
         for path, item in spec.get("paths", {}).items():
             for operation in item.values():
                 if isinstance(operation, dict) and "401" in operation.get("responses", {}):
-                    operation["responses"].setdefault("429", {
-                        **operation["responses"]["401"],
-                        "description": "Too many requests: the key's rate limit, or too many failed "
-                                       "authentications from this address (see Retry-After).",
-                    })
+                    operation["responses"].setdefault(
+                        "429",
+                        {
+                            **operation["responses"]["401"],
+                            "description": "Too many requests: the key's rate limit, or too many failed "
+                            "authentications from this address (see Retry-After).",
+                        },
+                    )
             if path.startswith("/v1/conversations") and "put" in item:
                 item["put"]["parameters"] = [p for p in item["put"].get("parameters", [])] + [
                     p for p in submit_request_body()["parameters"] if p not in item["put"].get("parameters", [])

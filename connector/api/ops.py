@@ -9,18 +9,24 @@ from connector import __version__
 from connector.api.auth import current_caller
 from connector.api.errors import ErrorResponse
 from connector.api.models import Health, Me, Ready, dump
-from connector.app import facade
+from connector.facade import facade
 from connector.metrics import OUTBOX, exposition
 from connector.store.base import StoreUnavailable
 
 public = APIBlueprint("ops", __name__, abp_tags=[Tag(name="operations")])
-v1 = APIBlueprint("me", __name__, url_prefix="/v1", abp_tags=[Tag(name="operations")], abp_security=[{"bearer": []}],
-                  abp_responses={"401": ErrorResponse})
+v1 = APIBlueprint(
+    "me",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="operations")],
+    abp_security=[{"bearer": []}],
+    abp_responses={"401": ErrorResponse},
+)
 
 
 @public.get("/healthz", summary="Liveness", responses={200: Health})
 def healthz() -> Response:
-    return jsonify(dump(Health(status="ok", mode=facade().mode, version=__version__)))  # type: ignore[arg-type]
+    return jsonify(dump(Health(status="ok", mode=facade().mode, version=__version__)))
 
 
 @public.get("/readyz", summary="Readiness (the store answers)", responses={200: Ready, 503: Ready})
@@ -50,8 +56,16 @@ def metrics() -> Response:
 def me() -> Response:
     the = facade()
     caller = current_caller()
-    return jsonify(dump(Me(
-        key_id=caller.key_id, mode=the.mode, version=__version__, symbl_base_url=the.settings.base_url,  # type: ignore[arg-type]
-        own_symbl_credentials=caller.own_credential, max_wait_seconds=the.settings.max_wait_seconds,
-        default_wait_seconds=the.settings.default_wait_seconds,
-    )))
+    return jsonify(
+        dump(
+            Me(
+                key_id=caller.key_id,
+                mode=the.mode,
+                version=__version__,
+                symbl_base_url=the.settings.base_url,
+                own_symbl_credentials=caller.own_credential,
+                max_wait_seconds=the.settings.max_wait_seconds,
+                default_wait_seconds=the.settings.default_wait_seconds,
+            )
+        )
+    )

@@ -31,7 +31,7 @@ _TABLE = """CREATE TABLE IF NOT EXISTS rate_limits (
 class SqliteLimitStorage(Storage):
     """Fixed-window counters in the store's SQLite file (``connector-sqlite:///<absolute path>``)."""
 
-    STORAGE_SCHEME = [SCHEME]
+    STORAGE_SCHEME = [SCHEME]  # noqa: RUF012 - flask-limiter declares it as an instance attribute
 
     def __init__(self, uri: str, wrap_exceptions: bool = False, **options: Any) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
@@ -59,8 +59,11 @@ class SqliteLimitStorage(Storage):
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.execute("DELETE FROM rate_limits WHERE key = ? AND expires_at <= ?", (key, now))
-                db.execute("INSERT INTO rate_limits (key, count, expires_at) VALUES (?, ?, ?) "
-                           "ON CONFLICT(key) DO UPDATE SET count = count + excluded.count", (key, amount, now + expiry))
+                db.execute(
+                    "INSERT INTO rate_limits (key, count, expires_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET count = count + excluded.count",
+                    (key, amount, now + expiry),
+                )
                 count = db.execute("SELECT count FROM rate_limits WHERE key = ?", (key,)).fetchone()[0]
                 db.execute("COMMIT")
             except BaseException:
@@ -70,8 +73,13 @@ class SqliteLimitStorage(Storage):
 
     def _row(self, key: str) -> tuple[int, float] | None:
         with self._lock:
-            row = self._db().execute("SELECT count, expires_at FROM rate_limits WHERE key = ? AND expires_at > ?",
-                                     (key, time.time())).fetchone()
+            row = (
+                self._db()
+                .execute(
+                    "SELECT count, expires_at FROM rate_limits WHERE key = ? AND expires_at > ?", (key, time.time())
+                )
+                .fetchone()
+            )
         return (int(row[0]), float(row[1])) if row else None
 
     def get(self, key: str) -> int:
@@ -132,9 +140,12 @@ class AuthFailureLimit:
             return
         if blocked:
             retry = max(1, math.ceil(reset - time.time()))
-            raise ApiError(429, "too_many_failed_authentications",
-                           f"Too many requests with an invalid API key from this address; retry after {retry} s.",
-                           headers={"Retry-After": str(retry)})
+            raise ApiError(
+                429,
+                "too_many_failed_authentications",
+                f"Too many requests with an invalid API key from this address; retry after {retry} s.",
+                headers={"Retry-After": str(retry)},
+            )
 
     def failed(self) -> None:
         try:

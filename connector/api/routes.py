@@ -15,7 +15,7 @@ from flask_openapi3 import APIBlueprint, OpenAPI
 from pydantic import ValidationError
 
 from connector.api import ask, batches, conversations, hooks, jobs, ops, symbl_webhook, trackers
-from connector.api.auth import authenticate, key_hash, key_id_of
+from connector.api.auth import authenticate
 from connector.api.batches import BODY_FACTOR
 from connector.api.errors import ApiError, error_response, invalid_request
 from connector.api.fairness import EXTENSION as WAITS_EXTENSION
@@ -23,12 +23,19 @@ from connector.api.fairness import WaitShare, release_wait
 from connector.api.ids import PATH_MODELS, not_found
 from connector.api.inputs import SafeJSONProvider, drain, too_large
 from connector.api.ratelimit import AuthFailureLimit, storage_uri
-from connector.app import facade
+from connector.facade import facade
+from connector.keys import key_hash, key_id_of
 from connector.logs import request_id
 from connector.metrics import LATENCY, REQUESTS
 
 AUTHENTICATED: tuple[APIBlueprint, ...] = (
-    conversations.bp, ask.bp, jobs.bp, hooks.bp, trackers.bp, batches.bp, ops.v1,
+    conversations.bp,
+    ask.bp,
+    jobs.bp,
+    hooks.bp,
+    trackers.bp,
+    batches.bp,
+    ops.v1,
 )
 UNMATCHED = "<unmatched>"  # the one metrics label of every path that matches no route (never the raw path)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -127,8 +134,14 @@ def register(app: OpenAPI) -> None:
     settings = app.extensions["connector"].settings
     # flask-limiter's own headers would overwrite every Retry-After we set (202: 5 s, symbl_busy,
     # symbl_rate_limited) with its window's reset, and add Retry-After to 200s: we set them ourselves.
-    limiter = Limiter(rate_limit_key, app=app, storage_uri=storage_uri(settings.store_url), headers_enabled=False,
-                      default_limits=[], swallow_errors=True)
+    limiter = Limiter(
+        rate_limit_key,
+        app=app,
+        storage_uri=storage_uri(settings.store_url),
+        headers_enabled=False,
+        default_limits=[],
+        swallow_errors=True,
+    )
     app.extensions["connector-auth-failures"] = AuthFailureLimit(settings.store_url, settings.auth_failure_limit)
     app.extensions[WAITS_EXTENSION] = WaitShare(settings.waits_per_key_per_worker)
 

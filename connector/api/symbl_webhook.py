@@ -11,13 +11,16 @@ from pydantic import ValidationError
 
 from connector.api.errors import ApiError, ErrorResponse
 from connector.api.models import WebhookAck, WebhookBody, WebhookPath, dump
-from connector.app import facade
+from connector.facade import facade
 
 bp = APIBlueprint("symbl_webhook", __name__, url_prefix="/v1/symbl", abp_tags=[Tag(name="symbl webhook")])
 
 
-@bp.post("/webhook/<secret>", summary="Receive Symbl's job webhook",
-         responses={200: WebhookAck, 400: ErrorResponse, 404: ErrorResponse})
+@bp.post(
+    "/webhook/<secret>",
+    summary="Receive Symbl's job webhook",
+    responses={200: WebhookAck, 400: ErrorResponse, 404: ErrorResponse},
+)
 def receive(path: WebhookPath) -> Response:
     """Symbl POSTs `{"jobId" | "id", "status"}` here on each status change."""
     the = facade()
@@ -30,5 +33,5 @@ def receive(path: WebhookPath) -> Response:
     job_id = body.jobId or body.id
     if not job_id or not body.status:
         raise ApiError(400, "invalid_request", "Expected jobId (or id) and status.")
-    known = the.tracker.on_webhook(job_id, body.status.lower())
+    known = the.watcher.on_webhook(job_id, body.status.lower())
     return jsonify(dump(WebhookAck(received=True, known_job=known)))

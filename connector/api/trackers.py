@@ -4,9 +4,10 @@ Each API key sees and changes only its own trackers; admin keys (CONNECTOR_ADMIN
 account-wide ones (`trackers/tenancy.py`). Bodies are read here (bounded by
 CONNECTOR_MAX_BODY_BYTES) and validated by `trackers/validation.py`, so every bad tracker answers
 400 `invalid_tracker` with field details.
-Symbl's 409 and 413 become `tracker_exists` and `payload_too_large`; every Symbl management
-call is serialised per account by `trackers/service.py`, so Symbl's one-call limit never
-reaches the caller as a 429."""
+The service's errors (a taken name, a body over 1 MB, an unknown or another key's ID, a busy
+account) are answered from the one table in `api/errors.py`; every Symbl management call is
+serialised per account by `trackers/service.py`, so Symbl's one-call limit never reaches the
+caller as a 429."""
 
 from __future__ import annotations
 
@@ -15,41 +16,48 @@ from typing import Any
 
 from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, RootModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, RootModel, TypeAdapter, ValidationError
 
-from connector.api.auth import Caller, current_caller, key_hash
-from connector.api.errors import ApiError, ErrorResponse, from_symbl
-from connector.api.ids import TRACKER_ID, not_found
-from connector.api.inputs import loads, too_large
-from connector.app import facade
-from connector.jobs.options import ConversationInput, TrackerSpec
-from connector.symbl.errors import SymblError, SymblNotFound
-from connector.trackers.lock import ManagementBusy
-from connector.trackers.service import SyncResult, TrackerService, UnknownTrackers
+from connector.api.auth import Caller, current_caller
+from connector.api.errors import ApiError, ErrorResponse
+from connector.api.ids import TRACKER_ID
+from connector.api.inputs import read_json
+from connector.api.models import Strict
+from connector.facade import facade
+from connector.jobs.options import ConversationInput
+from connector.keys import key_hash
+from connector.trackers.service import SyncResult, TrackerService
 from connector.trackers.tenancy import Tenant, reserved
-from connector.trackers.validation import MAX_TRACKERS, TrackerIn, TrackerTooLarge, duplicate_names
+from connector.trackers.validation import MAX_TRACKERS, TrackerIn, duplicate_names
 
 bp = APIBlueprint(
-    "trackers", __name__, url_prefix="/v1", abp_tags=[Tag(name="trackers")], abp_security=[{"bearer": []}],
-    abp_responses={"400": ErrorResponse, "401": ErrorResponse, "413": ErrorResponse, "502": ErrorResponse,
-                   "503": ErrorResponse},
+    "trackers",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="trackers")],
+    abp_security=[{"bearer": []}],
+    abp_responses={
+        "400": ErrorResponse,
+        "401": ErrorResponse,
+        "413": ErrorResponse,
+        "502": ErrorResponse,
+        "503": ErrorResponse,
+    },
 )
 
 
 # -- models (also the OpenAPI document) -----------------------------------------------------------
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TrackerPath(_Strict):
+class TrackerPath(Strict):
     tracker_id: str = Field(pattern=TRACKER_ID)
 
 
-class TrackerQuery(_Strict):
-    name: str | None = Field(None, max_length=100, description="Only the tracker with this exact name (case-sensitive).")
+class TrackerQuery(Strict):
+    name: str | None = Field(
+        None, max_length=100, description="Only the tracker with this exact name (case-sensitive)."
+    )
 
 
-class TrackerOut(_Strict):
+class TrackerOut(Strict):
     """A saved tracker."""
 
     id: str = Field(description="Symbl's tracker ID.")
@@ -57,7 +65,7 @@ class TrackerOut(_Strict):
     vocabulary: list[str]
 
 
-class TrackerList(_Strict):
+class TrackerList(Strict):
     trackers: list[TrackerOut]
 
 
@@ -65,12 +73,12 @@ class TrackersCreated(RootModel[TrackerOut | TrackerList]):
     """The created tracker (one sent) or ``{"trackers": [...]}`` (a list sent)."""
 
 
-class TrackerDeleted(_Strict):
+class TrackerDeleted(Strict):
     id: str
     deleted: bool = True
 
 
-class SyncRequest(_Strict):
+class SyncRequest(Strict):
     """The whole desired set of saved trackers."""
 
     trackers: list[TrackerIn] = Field(max_length=MAX_TRACKERS)
@@ -78,13 +86,13 @@ class SyncRequest(_Strict):
     dry_run: bool = Field(False, description="Answer what would change, change nothing.")
 
 
-class SyncItem(_Strict):
+class SyncItem(Strict):
     id: str | None = Field(description="Symbl's tracker ID (null for a tracker a dry run would create).")
     name: str
     vocabulary: list[str]
 
 
-class SyncOut(_Strict):
+class SyncOut(Strict):
     """What a sync changed (or would change, in a dry run)."""
 
     changed: bool
@@ -140,22 +148,21 @@ def tenant() -> Tenant:
 def check_names(who: Tenant, trackers: list[TrackerIn], prefix: str = "") -> None:
     """An admin key may not use a name in a key's namespace (``key_<12 hex>/...``): 400 invalid_tracker."""
     if who.key_id is None:
-        problems = [{"field": f"{prefix}[{i}].name" if prefix else "name",
-                     "message": "names starting with key_<12 hex digits>/ are reserved for the keys' own trackers"}
-                    for i, t in enumerate(trackers) if reserved(t.name)]
+        problems = [
+            {
+                "field": f"{prefix}[{i}].name" if prefix else "name",
+                "message": "names starting with key_<12 hex digits>/ are reserved for the keys' own trackers",
+            }
+            for i, t in enumerate(trackers)
+            if reserved(t.name)
+        ]
         if problems:
             raise invalid_tracker(problems)
 
 
 def read_body() -> Any:
     """The JSON body, bounded by CONNECTOR_MAX_BODY_BYTES."""
-    limit = facade().settings.max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
-        raise too_large(limit)
-    raw = request.stream.read(limit + 1)
-    if len(raw) > limit:
-        raise too_large(limit)
-    return loads(raw or b"null")
+    return read_json(request, facade().settings.max_body_bytes)
 
 
 def _field(loc: tuple[Any, ...], prefix: str) -> str:
@@ -175,47 +182,22 @@ def validated(adapter: TypeAdapter[Any], data: Any, prefix: str = "") -> Any:
     try:
         return adapter.validate_python(data)
     except ValidationError as exc:
-        details = [{"field": _field(tuple(e.get("loc", ())), prefix),
-                    "message": e.get("msg", "invalid value").removeprefix("Value error, ")}
-                   for e in exc.errors(include_url=False, include_input=False)]
+        details = [
+            {
+                "field": _field(tuple(e.get("loc", ())), prefix),
+                "message": e.get("msg", "invalid value").removeprefix("Value error, "),
+            }
+            for e in exc.errors(include_url=False, include_input=False)
+        ]
         raise invalid_tracker(details) from None
 
 
-def symbl_error(exc: SymblError, name: str | None = None) -> ApiError:
-    """Symbl's management errors in our words."""
-    if exc.status == 409:
-        which = f"named {name!r} " if name else "with this name "
-        return ApiError(409, "tracker_exists",
-                        f"You already have a tracker {which}(names are case-sensitive); "
-                        "choose another name, or update it with PUT /v1/trackers/{id} or PUT /v1/trackers.")
-    if exc.status == 413:
-        return ApiError(413, "payload_too_large",
-                        "Symbl refuses tracker bodies over 1 MB; use fewer or shorter phrases, or send the trackers "
-                        "in several requests.")
-    if isinstance(exc, SymblNotFound):
-        return not_found("tracker")
-    return from_symbl(exc)
-
-
-def _run(call: Any, name: str | None = None) -> Any:
-    """Run a service call, translating its errors."""
-    try:
-        return call()
-    except SymblError as exc:
-        raise symbl_error(exc, name) from None
-    except TrackerTooLarge:
-        raise ApiError(413, "payload_too_large",
-                       "These trackers make a body over Symbl's 1 MB limit; use fewer or shorter phrases, or send "
-                       "them in several requests.") from None
-    except ManagementBusy:
-        raise ApiError(503, "symbl_busy",
-                       "Other tracker changes for this Symbl account are still running; try again in a few seconds.",
-                       headers={"Retry-After": "5"}) from None
-
-
 def _out(tracker: dict[str, Any]) -> dict[str, Any]:
-    return {"id": str(tracker.get("id")), "name": str(tracker.get("name", "")),
-            "vocabulary": [str(p) for p in tracker.get("vocabulary") or []]}
+    return {
+        "id": str(tracker.get("id")),
+        "name": str(tracker.get("name", "")),
+        "vocabulary": [str(p) for p in tracker.get("vocabulary") or []],
+    }
 
 
 _ONE = TypeAdapter(TrackerIn)
@@ -227,18 +209,23 @@ _SYNC = TypeAdapter(SyncRequest)
 @bp.get("/trackers", summary="List saved trackers", responses={200: TrackerList})
 def list_trackers(query: TrackerQuery) -> Response:
     """The Symbl account's saved trackers (`?name=` finds one by its exact name)."""
-    trackers = _run(lambda: service().list(current_caller().credential, tenant(), query.name))
+    trackers = service().list_saved(current_caller().credential, tenant(), query.name)
     return jsonify({"trackers": [_out(t) for t in trackers]})
 
 
 @bp.get("/trackers/<tracker_id>", summary="Get a saved tracker", responses={200: TrackerOut, 404: ErrorResponse})
 def get_tracker(path: TrackerPath) -> Response:
-    return jsonify(_out(_run(lambda: service().get(current_caller().credential, tenant(), path.tracker_id))))
+    return jsonify(_out(service().get(current_caller().credential, tenant(), path.tracker_id)))
 
 
-@bp.post("/trackers", summary="Create saved trackers", responses={201: TrackersCreated, 409: ErrorResponse},
-         openapi_extensions=_body_doc({"oneOf": [_inline(TrackerIn),
-                                                 {"type": "array", "items": _inline(TrackerIn), "minItems": 1}]}))
+@bp.post(
+    "/trackers",
+    summary="Create saved trackers",
+    responses={201: TrackersCreated, 409: ErrorResponse},
+    openapi_extensions=_body_doc(
+        {"oneOf": [_inline(TrackerIn), {"type": "array", "items": _inline(TrackerIn), "minItems": 1}]}
+    ),
+)
 def create_trackers() -> Response:
     """Create one tracker (`{name, vocabulary}`, answered as the tracker) or several (a list, answered
     as `{"trackers": [...]}`; all or none)."""
@@ -256,16 +243,18 @@ def create_trackers() -> Response:
         raise ApiError(400, "invalid_json", 'Send a tracker {"name", "vocabulary"} or a list of them.')
     who = tenant()
     check_names(who, trackers, "trackers" if many else "")
-    created = _run(lambda: service().create(current_caller().credential, who, trackers),
-                   trackers[0].name if len(trackers) == 1 else None)
+    created = service().create(current_caller().credential, who, trackers)
     response = jsonify({"trackers": [_out(t) for t in created]} if many else _out(created[0]))
     response.status_code = 201
     return response
 
 
-@bp.put("/trackers/<tracker_id>", summary="Update a saved tracker",
-        responses={200: TrackerOut, 404: ErrorResponse, 409: ErrorResponse},
-        openapi_extensions=_body_doc(_inline(TrackerIn)))
+@bp.put(
+    "/trackers/<tracker_id>",
+    summary="Update a saved tracker",
+    responses={200: TrackerOut, 404: ErrorResponse, 409: ErrorResponse},
+    openapi_extensions=_body_doc(_inline(TrackerIn)),
+)
 def update_tracker(path: TrackerPath) -> Response:
     """Replace the tracker's name and vocabulary."""
     data = read_body()
@@ -275,18 +264,24 @@ def update_tracker(path: TrackerPath) -> Response:
     tracker = validated(_ONE, data)
     who = tenant()
     check_names(who, [tracker])
-    updated = _run(lambda: service().update(current_caller().credential, who, path.tracker_id, tracker), tracker.name)
+    updated = service().update(current_caller().credential, who, path.tracker_id, tracker)
     return jsonify(_out(updated))
 
 
-@bp.delete("/trackers/<tracker_id>", summary="Delete a saved tracker", responses={200: TrackerDeleted, 404: ErrorResponse})
+@bp.delete(
+    "/trackers/<tracker_id>", summary="Delete a saved tracker", responses={200: TrackerDeleted, 404: ErrorResponse}
+)
 def delete_tracker(path: TrackerPath) -> Response:
-    _run(lambda: service().delete(current_caller().credential, tenant(), path.tracker_id))
+    service().delete(current_caller().credential, tenant(), path.tracker_id)
     return jsonify({"id": path.tracker_id, "deleted": True})
 
 
-@bp.put("/trackers", summary="Sync the saved trackers to a desired set", responses={200: SyncOut, 409: ErrorResponse},
-        openapi_extensions=_body_doc(_inline(SyncRequest)))
+@bp.put(
+    "/trackers",
+    summary="Sync the saved trackers to a desired set",
+    responses={200: SyncOut, 409: ErrorResponse},
+    openapi_extensions=_body_doc(_inline(SyncRequest)),
+)
 def sync_trackers() -> Response:
     """Create the missing trackers, update those whose phrases differ (matched by name), and with
     `delete_missing` delete the rest. Running it again with the same set changes nothing."""
@@ -298,41 +293,30 @@ def sync_trackers() -> Response:
         raise invalid_tracker(problems)
     who = tenant()
     check_names(who, wanted.trackers, "trackers")
-    result: SyncResult = _run(lambda: service().sync(current_caller().credential, who, wanted.trackers,
-                                                     delete_missing=wanted.delete_missing, dry_run=wanted.dry_run))
+    result: SyncResult = service().sync(
+        current_caller().credential, who, wanted.trackers, delete_missing=wanted.delete_missing, dry_run=wanted.dry_run
+    )
 
     def items(trackers: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{**_out(t), "id": None if t.get("id") is None else str(t["id"])} for t in trackers]
 
     counts = (len(result.created), len(result.updated), len(result.deleted), len(result.unchanged))
-    return jsonify({
-        "changed": any(counts[:3]), "dry_run": wanted.dry_run,
-        "summary": "{} created, {} updated, {} deleted, {} unchanged".format(*counts),
-        "created": items(result.created), "updated": items(result.updated),
-        "deleted": items(result.deleted), "unchanged": items(result.unchanged),
-    })
+    return jsonify(
+        {
+            "changed": any(counts[:3]),
+            "dry_run": wanted.dry_run,
+            "summary": "{} created, {} updated, {} deleted, {} unchanged".format(*counts),
+            "created": items(result.created),
+            "updated": items(result.updated),
+            "deleted": items(result.deleted),
+            "unchanged": items(result.unchanged),
+        }
+    )
 
 
 def apply_saved_trackers(parsed: ConversationInput, caller: Caller) -> ConversationInput:
-    """Resolve ``tracker_names`` into inline ``trackers`` (Symbl's submit takes trackers inline;
-    an inline tracker of the same name wins) among the caller's own saved trackers; 400
-    invalid_request naming any unknown tracker (another key's are unknown too).
-
-    ``enable_all_trackers`` means all of the caller's saved trackers, sent inline: Symbl's own
-    flag would match every tracker of the account, other keys' included."""
+    """A submit's ``tracker_names`` / ``enable_all_trackers`` resolved among the caller's own saved
+    trackers (`TrackerService.apply`)."""
     if not parsed.tracker_names and not parsed.enable_all_trackers:
         return parsed
-    who = tenant()
-    try:
-        saved = _run(lambda: service().resolve(caller.credential, who, parsed.tracker_names))
-        if parsed.enable_all_trackers:
-            saved = [*saved, *_run(lambda: service().resolve(caller.credential, who, None))]
-    except UnknownTrackers as exc:
-        names = ", ".join(repr(n) for n in exc.names)
-        raise ApiError(400, "invalid_request",
-                       f"No saved tracker is named {names} (names are case-sensitive); see GET /v1/trackers.",
-                       [{"field": "tracker_names", "message": f"unknown tracker {n!r}"} for n in exc.names]) from None
-    inline = {t.name for t in parsed.trackers}
-    extra = [TrackerSpec(name=t["name"], vocabulary=t["vocabulary"]) for t in saved if t["name"] not in inline]
-    extra = list({t.name: t for t in extra}.values())
-    return parsed.model_copy(update={"trackers": [*parsed.trackers, *extra], "enable_all_trackers": False})
+    return service().apply(parsed, caller.credential, tenant())

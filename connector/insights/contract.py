@@ -17,10 +17,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-JobStatus = Literal["queued", "scheduled", "in_progress", "completed", "failed"]
-"""Job states: Symbl's four lower-case states, plus ``queued`` (waiting in the facade)."""
+from connector.status import JobStatus
 
-TERMINAL_STATUSES: frozenset[str] = frozenset({"completed", "failed"})
+SentimentLabel = Literal["positive", "neutral", "negative", ""]
+"""Symbl's sentiment label, or "" when no message carries a score."""
 
 INSIGHT_PARTS: tuple[str, ...] = (
     "messages",
@@ -149,7 +149,9 @@ class FlatInsights(_Flat):
     entities_text: str = Field("", title="Entities (text)", description='One "type: value" per line.')
     trackers_text: str = Field("", title="Trackers (text)", description='One "Tracker (count): example" per line.')
     transcript_text: str = Field("", title="Transcript", description='"Speaker: line" per message, bounded length.')
-    transcript_truncated: bool = Field(False, title="Transcript Truncated", description="True when transcript_text was cut.")
+    transcript_truncated: bool = Field(
+        False, title="Transcript Truncated", description="True when transcript_text was cut."
+    )
     # numbers and flags for routing and filters
     topic_count: int = Field(0, title="Topic Count")
     action_item_count: int = Field(0, title="Action Item Count")
@@ -157,7 +159,7 @@ class FlatInsights(_Flat):
     follow_up_count: int = Field(0, title="Follow-up Count")
     tracker_hit_count: int = Field(0, title="Tracker Hit Count", description="Total tracker matches.")
     sentiment_score: float = Field(0.0, title="Sentiment Score", description="Overall sentiment, -1 to 1.")
-    sentiment_label: Literal["positive", "neutral", "negative", ""] = Field(
+    sentiment_label: SentimentLabel = Field(
         "", title="Sentiment", description="positive (> 0.3), negative (< -0.3) or neutral."
     )
     has_action_items: bool = Field(False, title="Has Action Items")
@@ -173,7 +175,8 @@ class FlatInsights(_Flat):
     )
     answer: str = Field("", title="Answer", description="Nebula's answer to the submit's `ask` question.")
     answers: dict[str, str | int | float | bool | None] = Field(
-        default_factory=dict, title="Answers",
+        default_factory=dict,
+        title="Answers",
         description="One key per requested field (submit's `fields`), typed as declared, or null.",
     )
     summary_url: str = Field("", title="Summary Page URL", description="Symbl's hosted summary page, when asked for.")

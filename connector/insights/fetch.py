@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from concurrent.futures import Executor
 from typing import Any
 
-from connector.insights.contract import EXTRA_PARTS, INSIGHT_PARTS, InsightWarning, JobStatus
+from connector.insights.contract import EXTRA_PARTS, INSIGHT_PARTS, InsightWarning
 from connector.insights.raw import RawInsights
+from connector.status import JobStatus
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
 from connector.symbl.errors import SymblError, SymblNotFound
@@ -35,8 +36,9 @@ def fetch_raw(
     every = named is None or (not wanted and any(p in EXTRA_PARTS for p in named))  # extras alone keep all
     parts = ["conversation", *(p for p in INSIGHT_PARTS if every or p in wanted)]
     futures = {  # each part runs in a copy of the caller's context (request ID for logs and Symbl)
-        part: executor.submit(contextvars.copy_context().run, client.get_part, credential, conversation_id, part,
-                              deadline)
+        part: executor.submit(
+            contextvars.copy_context().run, client.get_part, credential, conversation_id, part, deadline
+        )
         for part in parts
     }
     values: dict[str, Any] = {}
@@ -55,9 +57,9 @@ def fetch_raw(
         if isinstance(body, expected):
             values[part] = body
         else:
-            warnings.append(InsightWarning(part=part, code="symbl_error", message="Symbl's answer had an unexpected shape."))
+            warnings.append(
+                InsightWarning(part=part, code="symbl_error", message="Symbl's answer had an unexpected shape.")
+            )
     if errors and len(errors) == len(parts):
         raise errors[0]
-    return RawInsights(
-        conversation_id=conversation_id, job_id=job_id, status=status, warnings=warnings, **values
-    )
+    return RawInsights(conversation_id=conversation_id, job_id=job_id, status=status, warnings=warnings, **values)

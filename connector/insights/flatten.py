@@ -18,11 +18,12 @@ Text formats (one item per line, lines joined with ``\\n``):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from connector.insights.clean import clean, clean_text
 from connector.insights.contract import (
     ActionItem,
     EntityItem,
@@ -31,10 +32,11 @@ from connector.insights.contract import (
     Links,
     MemberItem,
     Question,
+    SentimentLabel,
     TopicItem,
     TrackerHit,
 )
-from connector.insights.clean import clean, clean_text
+from connector.insights.formats import day, shorten
 from connector.insights.raw import RawInsights
 from connector.insights.render_crm import render_crm_note
 from connector.insights.render_slack import render_slack_blocks, render_slack_text
@@ -42,8 +44,18 @@ from connector.insights.render_slack import render_slack_blocks, render_slack_te
 DEFAULT_LANGUAGE = "en-US"
 POSITIVE_ABOVE = 0.3
 NEGATIVE_BELOW = -0.3
-_CLEANED = ("conversation", "messages", "topics", "action_items", "follow_ups", "questions", "entities", "analytics",
-            "trackers", "summary")  # Symbl's bodies: every string in them loses the unsafe characters
+_CLEANED = (
+    "conversation",
+    "messages",
+    "topics",
+    "action_items",
+    "follow_ups",
+    "questions",
+    "entities",
+    "analytics",
+    "trackers",
+    "summary",
+)  # Symbl's bodies: every string in them loses the unsafe characters
 _SENTIMENTS = frozenset({"positive", "neutral", "negative"})
 
 
@@ -127,7 +139,7 @@ def _person(value: Any) -> tuple[str, str]:
     return _one_line(_str(person.get("name"))), next((e for e in emails if "@" in e), "")
 
 
-def sentiment_label(score: float) -> str:
+def sentiment_label(score: float) -> SentimentLabel:
     """Map a polarity score to Symbl's label: > 0.3 positive, < -0.3 negative, else neutral."""
     if score > POSITIVE_ABOVE:
         return "positive"
@@ -155,11 +167,6 @@ def _percent(holder: Any) -> float | None:
 def _whole(number: float) -> int:
     """Round half away from zero (Python's round() rounds 62.5 to 62)."""
     return int(number + 0.5) if number >= 0 else -int(-number + 0.5)
-
-
-def _day(iso: str) -> str:
-    """The YYYY-MM-DD part of an ISO timestamp, or the text as given when it is not one."""
-    return iso[:10] if len(iso) >= 10 and iso[4:5] == "-" and iso[7:8] == "-" else iso
 
 
 # --- identity ---------------------------------------------------------------------------------
@@ -269,7 +276,7 @@ def _talk_time(members: list[MemberItem], known: bool) -> str:
 # --- text -------------------------------------------------------------------------------------
 
 
-def _sentiment(messages: list[dict[str, Any]]) -> tuple[float, str]:
+def _sentiment(messages: list[dict[str, Any]]) -> tuple[float, SentimentLabel]:
     """Length-weighted mean message polarity; label "" when no message carries a score."""
     total = weight_sum = 0.0
     for message in messages:
@@ -298,22 +305,11 @@ def _transcript(messages: list[dict[str, Any]], max_chars: int) -> tuple[str, bo
         needed = len(line) + (1 if lines else 0)
         if used + needed > max_chars:
             if not lines and max_chars > 0:
-                return _cut(line, max_chars), True
+                return shorten(line, max_chars), True
             return "\n".join(lines), True
         lines.append(line)
         used += needed
     return "\n".join(lines), False
-
-
-def _cut(text: str, max_chars: int) -> str:
-    """Cut one overlong line at a word boundary, ending with an ellipsis, within ``max_chars``."""
-    if max_chars <= 1:
-        return text[:max_chars]
-    head = text[: max_chars - 1]
-    space = head.rfind(" ")
-    if space > max_chars // 2:
-        head = head[:space]
-    return head.rstrip() + "…"
 
 
 def _summary(body: dict[str, Any]) -> str:
@@ -365,7 +361,7 @@ def _tasks(body: dict[str, Any], key: str, model: type[ActionItem], people: dict
 
 def task_line(task: ActionItem) -> str:
     """``- text (assignee, due YYYY-MM-DD)``, the parenthesis only with what is known."""
-    details = [part for part in (task.assignee, f"due {_day(task.due)}" if task.due else "") if part]
+    details = [part for part in (task.assignee, f"due {day(task.due)}" if task.due else "") if part]
     return f"- {task.text} ({', '.join(details)})" if details else f"- {task.text}"
 
 
@@ -476,13 +472,7 @@ def _trackers(trackers: list[Any]) -> list[TrackerHit]:
 
 
 def _trackers_text(trackers: list[TrackerHit]) -> str:
-    return "\n".join(
-        f"{t.name} ({t.count}): {t.example}" if t.example else f"{t.name} ({t.count})" for t in trackers
-    )
-
-
-def _join(parts: Iterable[str], sep: str = ", ") -> str:
-    return sep.join(part for part in parts if part)
+    return "\n".join(f"{t.name} ({t.count}): {t.example}" if t.example else f"{t.name} ({t.count})" for t in trackers)
 
 
 # --- the whole ------------------------------------------------------------------------------
@@ -522,7 +512,9 @@ def flatten(
         conversation_id=raw.conversation_id or _str(conversation.get("id")),
         job_id=raw.job_id,
         status=raw.status,
-        name=_one_line(name) or _one_line(_str(conversation.get("name"))) or raw.conversation_id
+        name=_one_line(name)
+        or _one_line(_str(conversation.get("name")))
+        or raw.conversation_id
         or _str(conversation.get("id")),
         start_time=start,
         end_time=end,

@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from connector.insights.contract import InsightWarning, JobStatus
+from connector.insights.contract import InsightWarning
+from connector.status import JobStatus
 
 
 class RawInsights(BaseModel):
@@ -24,9 +25,15 @@ class RawInsights(BaseModel):
     job_id: str = ""
     status: JobStatus = "completed"
     conversation: dict[str, Any] = Field(default_factory=dict, description="GET /v1/conversations/{id}")
-    messages: dict[str, Any] = Field(default_factory=dict, description='GET .../messages?sentiment=true ({"messages": [...]})')
-    topics: dict[str, Any] = Field(default_factory=dict, description='GET .../topics?sentiment=true ({"topics": [...]})')
-    action_items: dict[str, Any] = Field(default_factory=dict, description='GET .../action-items ({"actionItems": [...]})')
+    messages: dict[str, Any] = Field(
+        default_factory=dict, description='GET .../messages?sentiment=true ({"messages": [...]})'
+    )
+    topics: dict[str, Any] = Field(
+        default_factory=dict, description='GET .../topics?sentiment=true ({"topics": [...]})'
+    )
+    action_items: dict[str, Any] = Field(
+        default_factory=dict, description='GET .../action-items ({"actionItems": [...]})'
+    )
     follow_ups: dict[str, Any] = Field(default_factory=dict, description='GET .../follow-ups ({"followUps": [...]})')
     questions: dict[str, Any] = Field(default_factory=dict, description='GET .../questions ({"questions": [...]})')
     entities: dict[str, Any] = Field(default_factory=dict, description='GET .../entities ({"entities": [...]})')

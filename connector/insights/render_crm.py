@@ -25,31 +25,19 @@ Example::
 from __future__ import annotations
 
 from connector.insights.contract import ActionItem, FlatInsights, MemberItem, Question, TrackerHit
+from connector.insights.formats import day, minutes
 
 MAX_ITEMS = 25
 
 
-def _day(iso: str) -> str:
-    return iso[:10] if len(iso) >= 10 and iso[4:5] == "-" and iso[7:8] == "-" else iso
-
-
-def _minutes(seconds: float) -> str:
-    if seconds <= 0:
-        return ""
-    minutes = int(seconds // 60 + (1 if seconds % 60 >= 30 else 0))
-    if minutes < 1:
-        return "<1 min"
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
-
-
 def _title(flat: FlatInsights) -> str:
-    when = ", ".join(part for part in (_day(flat.start_time), _minutes(flat.duration_seconds)) if part)
+    when = ", ".join(part for part in (day(flat.start_time), minutes(flat.duration_seconds)) if part)
     name = flat.name or flat.conversation_id or "Conversation"
     return f"{name} ({when})" if when else name
 
 
 def _task(item: ActionItem) -> str:
-    details = [part for part in (item.assignee, f"due {_day(item.due)}" if item.due else "") if part]
+    details = [part for part in (item.assignee, f"due {day(item.due)}" if item.due else "") if part]
     return f"{item.text} ({', '.join(details)})" if details else item.text
 
 

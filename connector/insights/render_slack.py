@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from connector.insights.contract import ActionItem, FlatInsights, Question, TrackerHit
+from connector.insights.formats import day, minutes, shorten
 
 TEXT_BUDGET = 3000
 SUMMARY_CHARS = 800
@@ -30,19 +31,6 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def shorten(text: str, limit: int) -> str:
-    """Cut ``text`` to ``limit`` characters at a word boundary where possible, ending with "…"."""
-    if len(text) <= limit:
-        return text
-    if limit <= 1:
-        return text[:limit]
-    head = text[: limit - 1]
-    space = head.rfind(" ")
-    if space > limit // 2:
-        head = head[:space]
-    return head.rstrip() + "…"
-
-
 def shorten_escaped(text: str, limit: int) -> str:
     """Escape ``text`` and keep the result within ``limit`` characters."""
     escaped = escape(text)
@@ -53,19 +41,6 @@ def shorten_escaped(text: str, limit: int) -> str:
     return escaped
 
 
-def _day(iso: str) -> str:
-    return iso[:10] if len(iso) >= 10 and iso[4:5] == "-" and iso[7:8] == "-" else iso
-
-
-def _minutes(seconds: float) -> str:
-    if seconds <= 0:
-        return ""
-    minutes = int(seconds // 60 + (1 if seconds % 60 >= 30 else 0))
-    if minutes < 1:
-        return "<1 min"
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
-
-
 def _link(url: str, label: str) -> str:
     """``<url|label>`` for a plain http(s) URL, "" for anything Slack could misread."""
     if len(url) > 500 or not url.startswith(("https://", "http://")) or any(c in url for c in "<>| \n"):
@@ -74,7 +49,7 @@ def _link(url: str, label: str) -> str:
 
 
 def _task(item: ActionItem) -> str:
-    details = [escape(shorten(p, 60)) for p in (item.assignee, f"due {_day(item.due)}" if item.due else "") if p]
+    details = [escape(shorten(p, 60)) for p in (item.assignee, f"due {day(item.due)}" if item.due else "") if p]
     text = escape(shorten(item.text, ITEM_CHARS))
     return f"{text} ({', '.join(details)})" if details else text
 
@@ -136,8 +111,12 @@ def _title(flat: FlatInsights) -> str:
 
 
 def _context(flat: FlatInsights) -> str:
-    parts = [_day(flat.start_time), _minutes(flat.duration_seconds), _link(flat.summary_url, "Summary page"),
-             _link(flat.links.insights, "Open insights")]
+    parts = [
+        day(flat.start_time),
+        minutes(flat.duration_seconds),
+        _link(flat.summary_url, "Summary page"),
+        _link(flat.links.insights, "Open insights"),
+    ]
     return " · ".join(part for part in parts if part)
 
 
@@ -169,7 +148,7 @@ def _fit_lines(text: str, limit: int) -> str:
     lines = text.split("\n")
     while lines and len("\n".join(lines)) + 2 > limit:
         lines.pop()
-    return "\n".join(lines + ["…"])
+    return "\n".join([*lines, "…"])
 
 
 def _text(kind: str, text: str) -> dict[str, Any]:

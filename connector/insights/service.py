@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
-from connector.insights.contract import FlatInsights, JobStatus, Links
+from connector.insights.contract import FlatInsights, Links
 from connector.insights.fetch import fetch_raw
 from connector.insights.flatten import flatten
 from connector.insights.raw import RawInsights
+from connector.status import JobStatus
 from connector.symbl.client import SymblClient
 from connector.symbl.credentials import Credential
 
@@ -30,8 +31,9 @@ def links_for(base_url: str, conversation_id: str, job_id: str) -> Links:
 class InsightsService:
     """Reads and flattens insights."""
 
-    def __init__(self, client: SymblClient, executor: Executor, transcript_max_chars: int,
-                 enricher: Enricher | None = None) -> None:
+    def __init__(
+        self, client: SymblClient, executor: Executor, transcript_max_chars: int, enricher: Enricher | None = None
+    ) -> None:
         self._client = client
         self._executor = executor
         self._transcript_max_chars = transcript_max_chars
@@ -49,8 +51,14 @@ class InsightsService:
     ) -> RawInsights:
         """Symbl's own bodies for the conversation."""
         return fetch_raw(
-            self._client, credential, self._executor, conversation_id=conversation_id, job_id=job_id,
-            status=status, include=include, deadline=deadline,
+            self._client,
+            credential,
+            self._executor,
+            conversation_id=conversation_id,
+            job_id=job_id,
+            status=status,
+            include=include,
+            deadline=deadline,
         )
 
     def flat(
@@ -75,15 +83,27 @@ class InsightsService:
         extras = Extras.of(options, include)
         pending = None
         if extras and self.enricher is not None:
-            pending = self.enricher.start(extras, credential, conversation_id=conversation_id, job_id=job_id,
-                                          wait_deadline=deadline if wait_deadline is None else wait_deadline,
-                                          read_deadline=deadline)
+            pending = self.enricher.start(
+                extras,
+                credential,
+                conversation_id=conversation_id,
+                job_id=job_id,
+                wait_deadline=deadline if wait_deadline is None else wait_deadline,
+                read_deadline=deadline,
+            )
         raw = self.raw(
-            credential, conversation_id=conversation_id, job_id=job_id, status=status, include=include,
+            credential,
+            conversation_id=conversation_id,
+            job_id=job_id,
+            status=status,
+            include=include,
             deadline=deadline,
         )
         flat = flatten(
-            raw, name=name, language=language, links=links_for(base_url, conversation_id, job_id),
+            raw,
+            name=name,
+            language=language,
+            links=links_for(base_url, conversation_id, job_id),
             transcript_max_chars=self._transcript_max_chars,
         )
         if pending is None or self.enricher is None:

@@ -16,11 +16,19 @@ from collections.abc import Callable, Sequence
 
 import requests
 
-from connector.jobs.signing import EVENT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, sign, standard_headers
 from connector.jobs.pinning import pinned_session
+from connector.jobs.signing import (
+    EVENT_HEADER,
+    EVENT_ID_HEADER,
+    SIGNATURE_HEADER,
+    sign,
+    standard_headers,
+)
 from connector.jobs.urlguard import UrlNotAllowed, checked_target
 from connector.metrics import DELIVERY_FAILURES
+from connector.store import keys
 from connector.store.base import OutboxEvent, Store, StoreUnavailable
+from connector.store.lease import Lease
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +36,7 @@ FIRST_RETRY_SECONDS = 10.0
 MAX_RETRY_SECONDS = 3600.0
 TIMEOUT = (5.0, 15.0)
 POLL_SECONDS = 0.5
+STOP_JOIN_SECONDS = 2.0
 
 
 def retry_delay(attempts: int, first: float = FIRST_RETRY_SECONDS) -> float:
@@ -63,7 +72,6 @@ class OutboxSender:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self.delivered = 0
-        self.failures = 0
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="outbox-sender", daemon=True)
@@ -73,11 +81,7 @@ class OutboxSender:
         self._stop.set()
         self._wake.set()
         if self._thread:
-            self._thread.join(timeout=2)
-
-    def poke(self) -> None:
-        """Look at the outbox now (new events were just enqueued)."""
-        self._wake.set()
+            self._thread.join(timeout=STOP_JOIN_SECONDS)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -94,14 +98,14 @@ class OutboxSender:
         """Attempt every due event once; return how many were delivered."""
         delivered = 0
         for event in self._store.due_events(self._clock()):
-            lease = f"outbox:{event.id}"
-            if not self._store.kv_set_if_absent(lease, self._owner, TIMEOUT[0] + TIMEOUT[1] + 5):
+            lease = Lease(self._store, keys.outbox(event.id), TIMEOUT[0] + TIMEOUT[1] + 5, self._owner)
+            if not lease.acquire():
                 continue
             try:
                 if self._attempt(event):
                     delivered += 1
             finally:
-                self._store.kv_delete(lease, self._owner)
+                lease.release()
         return delivered
 
     def _secret_for(self, event: OutboxEvent) -> str:
@@ -135,8 +139,9 @@ class OutboxSender:
                 if session is not self._session:
                     session.close()
             if 200 <= response.status_code < 300:
-                self._store.update_event(event.id, status="delivered", attempts=fresh.attempts + 1,
-                                         next_attempt_at=self._clock())
+                self._store.update_event(
+                    event.id, status="delivered", attempts=fresh.attempts + 1, next_attempt_at=self._clock()
+                )
                 self.delivered += 1
                 log.info("delivered", extra={"event_id": event.id, "kind": event.kind, "job_id": event.job_id})
                 return True
@@ -145,7 +150,6 @@ class OutboxSender:
             error = f"refused: {exc}"
         except requests.RequestException as exc:
             error = type(exc).__name__
-        self.failures += 1
         DELIVERY_FAILURES.inc()
         attempts = fresh.attempts + 1
         now = self._clock()

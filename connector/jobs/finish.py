@@ -6,22 +6,29 @@ one atomic step. If another worker or instance got there first, nothing is enque
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from connector.insights.service import InsightsService
+from connector.jobs.events import (
+    EVENT_COMPLETED,
+    EVENT_FAILED,
+    CompletedEvent,
+    FailedEvent,
+    JobError,
+    payload,
+)
 from connector.store.base import OutboxEvent, Store, StoreUnavailable, Submission
-from connector.symbl.credentials import Credential
+from connector.symbl.credentials import CredentialBook
 
-EVENT_COMPLETED = "conversation.completed"
-EVENT_FAILED = "conversation.failed"
 SLOT_FREED = "slot-freed"
+INSIGHTS_SECONDS = 60.0
+"""How long reading a finished job's insights for its callback may take."""
 
 
-def failure_error(sub: Submission) -> dict[str, Any]:
+def failure_error() -> dict[str, Any]:
     """The error recorded for a failed job."""
     return {
         "code": "job_failed",
@@ -31,20 +38,20 @@ def failure_error(sub: Submission) -> dict[str, Any]:
 
 
 class Finisher:
-    """Callable as ``finisher(sub, status)`` by the tracker."""
+    """Callable as ``finisher(sub, status)`` by the job watcher; `fail` for the queue."""
 
     def __init__(
         self,
         store: Store,
         insights: InsightsService,
         *,
-        credential_for: Callable[[Submission], Credential | None],
+        credentials: CredentialBook,
         default_base_url: str,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
         self._insights = insights
-        self._credential_for = credential_for
+        self._credentials = credentials
         self._default_base_url = default_base_url
         self._clock = clock
 
@@ -56,18 +63,24 @@ class Finisher:
             return False
         event = EVENT_COMPLETED if status == "completed" else EVENT_FAILED
         targets = self._targets(current, event)
-        error = (error or failure_error(current)) if status == "failed" else None
+        error = (error or failure_error()) if status == "failed" else None
         events: list[OutboxEvent] = []
         if targets:
             body = self._body(current, status, error)
             now = self._clock()
             for kind, url, hook_id in targets:
                 event_id = str(uuid.uuid4())
-                payload = json.dumps({"event": event, "event_id": event_id, **body}, separators=(",", ":"))
                 events.append(
                     OutboxEvent(
-                        id=event_id, kind=kind, event=event, target_url=url, hook_id=hook_id, job_id=sub.job_id,
-                        payload=payload, next_attempt_at=now, created_at=now,
+                        id=event_id,
+                        kind=kind,
+                        event=event,
+                        target_url=url,
+                        hook_id=hook_id,
+                        job_id=sub.job_id,
+                        payload=payload(body.model_copy(update={"event_id": event_id})),
+                        next_attempt_at=now,
+                        created_at=now,
                     )
                 )
         done = self._store.finish_submission(sub.job_id, status, error, events)  # type: ignore[arg-type]
@@ -78,18 +91,27 @@ class Finisher:
                 pass  # they also look every half second
         return done
 
-    def _targets(self, sub: Submission, event: str) -> list[tuple[str, str, str | None]]:
-        targets: list[tuple[str, str, str | None]] = []
+    def fail(self, sub: Submission, error: dict[str, Any]) -> bool:
+        """Finish ``sub`` as failed with ``error`` (an item Symbl refused)."""
+        return self(sub, "failed", error)
+
+    def _targets(self, sub: Submission, event: str) -> list[tuple[Literal["callback", "hook"], str, str | None]]:
+        targets: list[tuple[Literal["callback", "hook"], str, str | None]] = []
         if sub.callback_url:
             targets.append(("callback", sub.callback_url, None))
         for hook in self._store.list_hooks(sub.api_key_id, event=event):
             targets.append(("hook", hook.target_url, hook.id))
         return targets
 
-    def _body(self, sub: Submission, status: str, error: dict[str, Any] | None) -> dict[str, Any]:
+    def _body(self, sub: Submission, status: str, error: dict[str, Any] | None) -> CompletedEvent | FailedEvent:
         if status == "failed":
-            return {"conversation_id": sub.conversation_id, "job_id": sub.job_id, "status": "failed", "error": error}
-        credential = self._credential_for(sub)
+            return FailedEvent(
+                event_id="",
+                conversation_id=sub.conversation_id,
+                job_id=sub.job_id,
+                error=JobError.model_validate(error),
+            )
+        credential = self._credentials.get(sub.credential_id)
         if credential is None:
             raise RuntimeError("no Symbl credential known for this submission in this process")
         flat = self._insights.flat(
@@ -98,10 +120,10 @@ class Finisher:
             job_id=sub.job_id,
             status="completed",
             include=sub.options.get("include"),
-            deadline=time.monotonic() + 60,
+            deadline=time.monotonic() + INSIGHTS_SECONDS,
             name=sub.name,
             language=sub.options.get("language") or "",
             base_url=sub.options.get("base_url") or self._default_base_url,
             options=sub.options,
         )
-        return flat.model_dump(mode="json")
+        return CompletedEvent.model_validate({**flat.model_dump(), "event_id": ""})

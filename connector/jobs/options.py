@@ -1,7 +1,7 @@
 """What a caller asks for: the conversation input and the Symbl options, validated once.
 
 These models are the request edge for both JSON bodies and form/query fields, and the source of
-the OpenAPI schema for submit and append. `symbl/payloads.py` maps them onto Symbl's bodies."""
+the OpenAPI schema for submit and append. `payloads.py` maps them onto Symbl's bodies."""
 
 from __future__ import annotations
 
@@ -91,7 +91,8 @@ class ConversationOptions(BaseModel):
     trackers: list[TrackerSpec] = Field(default_factory=list, max_length=50, description="Inline trackers.")
     enable_all_trackers: bool = Field(False, description="Also detect every saved tracker of your key (sent inline).")
     tracker_names: list[str] = Field(
-        default_factory=list, max_length=100,
+        default_factory=list,
+        max_length=100,
         description="Apply these saved trackers (by exact name); the facade sends their phrases inline as trackers.",
     )
     confidence_threshold: float | None = Field(None, ge=0.5, le=1.0, description="Minimum insight confidence.")
@@ -106,8 +107,12 @@ class ConversationOptions(BaseModel):
         None, description="The deal's stage, for the Call Score."
     )
     prospect_name: str | None = Field(None, max_length=200, description="The prospect (company), for the Call Score.")
-    scorecard_id: str | None = Field(None, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$",
-                                     description="A Symbl scorecard to score with (default: Symbl's built-in).")
+    scorecard_id: str | None = Field(
+        None,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="A Symbl scorecard to score with (default: Symbl's built-in).",
+    )
     summary_page: bool = Field(False, description="Create Symbl's hosted summary page; its link is summary_url.")
 
     @field_validator("trackers", mode="before")
@@ -126,20 +131,29 @@ class ConversationOptions(BaseModel):
 class ConversationInput(ConversationOptions):
     """A submit or append: one input (transcript, messages or url) plus options and delivery."""
 
-    transcript: str | None = Field(
-        None, max_length=2_000_000, description='Plain text, one "Speaker: line" per line.'
-    )
+    transcript: str | None = Field(None, max_length=2_000_000, description='Plain text, one "Speaker: line" per line.')
     messages: list[MessageIn] | None = Field(None, min_length=1, max_length=20_000)
     url: str | None = Field(None, max_length=4096, description="A public http(s) URL of an audio or video file.")
     type: Literal["audio_url", "video_url"] | None = Field(None, description="Inferred from the URL when omitted.")
     wait: float | None = Field(None, ge=0, description="Seconds to wait for the result (0 answers at once).")
     include: list[str] | None = Field(None, description="Insight parts to read; default all.")
-    callback_url: str | None = Field(None, max_length=2048, description=(
-        "https URL the result is POSTed to (public; sandbox mode also accepts http://127.0.0.1 and localhost)."))
-    ask: str | None = Field(None, min_length=1, max_length=2000,
-                            description="A question for Nebula; the answer is in `answer` when the job completes.")
+    callback_url: str | None = Field(
+        None,
+        max_length=2048,
+        description=(
+            "https URL the result is POSTed to (public; sandbox mode also accepts http://127.0.0.1 and localhost)."
+        ),
+    )
+    ask: str | None = Field(
+        None,
+        min_length=1,
+        max_length=2000,
+        description="A question for Nebula; the answer is in `answer` when the job completes.",
+    )
     fields: list[AskField] | None = Field(
-        None, min_length=1, max_length=30,
+        None,
+        min_length=1,
+        max_length=30,
         description="Values for Nebula to extract; they are in `answers` (typed) when the job completes.",
     )
 
@@ -186,7 +200,7 @@ class ConversationInput(ConversationOptions):
         return value
 
     @model_validator(mode="after")
-    def _one_input(self) -> "ConversationInput":
+    def _one_input(self) -> ConversationInput:
         given = [name for name in ("transcript", "messages", "url") if getattr(self, name) is not None]
         if len(given) > 1:
             raise ValueError(f"send only one of transcript, messages or url (got {', '.join(given)})")

@@ -22,17 +22,20 @@ class PinnedAdapter(HTTPAdapter):
         self.address = address
         super().__init__(**kwargs)
 
-    def get_connection_with_tls_context(self, request: requests.PreparedRequest, verify: Any,
-                                        proxies: Any = None, cert: Any = None) -> Any:
+    def get_connection_with_tls_context(
+        self, request: requests.PreparedRequest, verify: Any, proxies: Any = None, cert: Any = None
+    ) -> Any:
         host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
+        kwargs: dict[str, Any] = dict(pool_kwargs)
         hostname = host_params["host"]
         if host_params["scheme"] == "https":
-            pool_kwargs = {**pool_kwargs, "server_hostname": hostname, "assert_hostname": hostname}
+            kwargs.update(server_hostname=hostname, assert_hostname=hostname)
         return self.poolmanager.connection_from_host(
-            host=self.address, port=host_params["port"], scheme=host_params["scheme"], pool_kwargs=pool_kwargs)
+            host=self.address, port=host_params["port"], scheme=host_params["scheme"], pool_kwargs=kwargs
+        )
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
-        request.headers["Host"] = urlsplit(request.url).netloc  # not the IP the pool connects to
+        request.headers["Host"] = urlsplit(str(request.url)).netloc  # not the IP the pool connects to
         return super().send(request, *args, **kwargs)
 
 

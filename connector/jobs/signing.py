@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import time
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -56,13 +56,13 @@ def signing_key(secret: str) -> bytes:
 
     A receiver using a Standard Webhooks library passes ``"whsec_" + base64(secret)``."""
     if secret.startswith(_WHSEC):
-        return base64.b64decode(secret[len(_WHSEC):] + "==")
+        return base64.b64decode(secret[len(_WHSEC) :] + "==")
     return secret.encode("utf-8")
 
 
 def standard_headers(event_id: str, body: bytes, secret: str, now: float | None = None) -> dict[str, str]:
     """The three ``webhook-*`` headers for one delivery attempt of ``body``."""
-    timestamp = datetime.fromtimestamp(int(time.time() if now is None else now), tz=timezone.utc)
+    timestamp = datetime.fromtimestamp(int(time.time() if now is None else now), tz=UTC)
     signature = Webhook(signing_key(secret)).sign(event_id, timestamp, body.decode("utf-8"))
     return {
         WEBHOOK_ID_HEADER: event_id,

@@ -17,22 +17,22 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
+from connector.jobs import payloads
 from connector.jobs.options import ConversationInput
+from connector.store import keys
 from connector.store.base import Store, StoreUnavailable, Submission
-from connector.symbl import payloads
 from connector.symbl.client import SymblClient, segment
 from connector.symbl.credentials import Credential
 from connector.symbl.errors import SymblNotFound, SymblRateLimited
 
-if TYPE_CHECKING:
-    from connector.queue.slots import Slots
-
 IDEMPOTENCY_TTL = 24 * 3600.0
 IDEMPOTENCY_WAIT = 60.0
+IDEMPOTENCY_STEP = 0.05
+"""How often a repeat request re-reads the first request's outcome."""
 UPLOAD_SLOT_WAIT = 5.0
-"""Seconds a file upload waits for a concurrency slot before 429 symbl_busy (uploads cannot be queued)."""
+"""Seconds a file upload waits for a concurrency slot before 503 symbl_busy (uploads cannot be queued)."""
 FAST_PATH_SECONDS = 10.0
 """With a concurrency limit, how long a direct submit retries Symbl's 429 before queueing instead."""
 
@@ -46,6 +46,17 @@ class Upload:
     content_type: str
 
 
+class SlotPool(Protocol):
+    """The concurrency slots of Symbl credentials (`queue/slots.Slots`)."""
+
+    @property
+    def enabled(self) -> bool: ...
+
+    def reserve_one(self, credential_id: str, *, wait: float = 0.0) -> str | None: ...
+
+    def release(self, credential_id: str, *rids: str) -> None: ...
+
+
 class IdempotencyConflict(Exception):
     """The key was used before with a different request."""
 
@@ -56,7 +67,11 @@ class IdempotencyInProgress(Exception):
 
 class SymblBusy(Exception):
     """Every concurrency slot of the credential is taken and this submit cannot be queued (a file
-    upload is streamed, not stored): the API answers 429 symbl_busy with Retry-After."""
+    upload is streamed, not stored): the API answers 503 symbl_busy with Retry-After."""
+
+
+class UnknownConversation(SymblNotFound):
+    """Symbl does not know the conversation a submit appends to."""
 
 
 class RecordFailed(Exception):
@@ -71,8 +86,10 @@ class RecordFailed(Exception):
 def fingerprint(request: ConversationInput, conversation_id: str | None, upload: Upload | None) -> str:
     """A hash of what was asked, to tell a true repeat from a reused key (how long to wait is not
     part of what was asked: a retry may wait longer)."""
-    data: dict[str, Any] = {"request": request.model_dump(mode="json", exclude={"wait"}),
-                            "conversation_id": conversation_id}
+    data: dict[str, Any] = {
+        "request": request.model_dump(mode="json", exclude={"wait"}),
+        "conversation_id": conversation_id,
+    }
     if upload is not None:
         data["upload"] = [upload.media, upload.content_type]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -89,7 +106,7 @@ class Submitter:
         webhook_url: Callable[[], str | None],
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
-        slots: Slots | None = None,
+        slots: SlotPool | None = None,
         on_queued: Callable[[], None] | None = None,
     ) -> None:
         self._client = client
@@ -112,10 +129,11 @@ class Submitter:
         upload: Upload | None = None,
         idempotency_key: str | None = None,
     ) -> tuple[Submission, bool]:
-        """Submit (or append to ``conversation_id``); return the submission and whether it is new."""
+        """Submit (or append to ``conversation_id``); return the submission and whether it is new.
+        Raise `UnknownConversation` when Symbl does not know ``conversation_id``."""
         if not idempotency_key:
             return self._submit(request, api_key_id, credential, deadline, base_url, conversation_id, upload), True
-        key = f"idem:{api_key_id}:{hashlib.sha256(idempotency_key.encode()).hexdigest()}"
+        key = keys.idempotency(api_key_id, idempotency_key)
         fp = fingerprint(request, conversation_id, upload)
         pending = json.dumps({"state": "pending", "fp": fp, "owner": uuid.uuid4().hex})
         if not self._store.kv_set_if_absent(key, pending, IDEMPOTENCY_TTL):
@@ -145,7 +163,7 @@ class Submitter:
                     return sub
             if self._clock() > give_up:
                 raise IdempotencyInProgress()
-            self._sleep(0.05)
+            self._sleep(IDEMPOTENCY_STEP)
 
     def _submit(
         self,
@@ -168,8 +186,15 @@ class Submitter:
             return self.enqueue(request, api_key_id, credential, base_url, conversation_id)
         try:
             try:
-                sub = self.send(request, api_key_id, credential, min(deadline, time.monotonic() + FAST_PATH_SECONDS),
-                                base_url, conversation_id, upload)
+                sub = self.send(
+                    request,
+                    api_key_id,
+                    credential,
+                    min(deadline, time.monotonic() + FAST_PATH_SECONDS),
+                    base_url,
+                    conversation_id,
+                    upload,
+                )
             except SymblRateLimited:
                 if upload is not None:
                     raise SymblBusy() from None
@@ -241,6 +266,13 @@ class Submitter:
             raise RecordFailed(sub.conversation_id, sub.job_id) from exc
         return sub
 
+    def _post(self, credential: Credential, path: str, deadline: float, **kwargs: Any) -> dict[str, Any]:
+        """One Symbl submit call; a 404 means Symbl does not know the conversation appended to."""
+        try:
+            return self._client.submit(credential, path, deadline, **kwargs)
+        except SymblNotFound as exc:
+            raise UnknownConversation(exc.message, status=exc.status, path=exc.path) from exc
+
     def send(
         self,
         request: ConversationInput,
@@ -256,26 +288,39 @@ class Submitter:
         suffix = f"/{segment(conversation_id)}" if conversation_id else ""
         method = "PUT" if conversation_id else "POST"
         if upload is not None:
-            answer = self._client.submit(
-                credential, f"/v1/process/{upload.media}{suffix}", deadline, method=method,
-                params=payloads.file_query(request.options(), webhook), data=upload.chunks,
+            answer = self._post(
+                credential,
+                f"/v1/process/{upload.media}{suffix}",
+                deadline,
+                method=method,
+                params=payloads.file_query(request.options(), webhook),
+                data=upload.chunks,
                 content_type=upload.content_type,
             )
         elif request.url is not None:
             media = "video" if request.url_type() == "video_url" else "audio"
-            answer = self._client.submit(
-                credential, f"/v1/process/{media}/url{suffix}", deadline, method=method,
-                json_body=payloads.url_body(request, webhook), params=payloads.diarization_params(request.options()) or None,
+            answer = self._post(
+                credential,
+                f"/v1/process/{media}/url{suffix}",
+                deadline,
+                method=method,
+                json_body=payloads.url_body(request, webhook),
+                params=payloads.diarization_params(request.options()) or None,
             )
         else:
-            answer = self._client.submit(
-                credential, f"/v1/process/text{suffix}", deadline, method=method,
+            answer = self._post(
+                credential,
+                f"/v1/process/text{suffix}",
+                deadline,
+                method=method,
                 json_body=payloads.text_body(request, webhook),
             )
         conversation = str(answer.get("conversationId") or conversation_id or "")
         if conversation_id is not None and conversation != conversation_id:
             # An append counts only for the conversation asked for, never for the one Symbl names instead.
-            raise SymblNotFound("Symbl's answer to the append names another conversation.", path=f"/v1/process{suffix}")
+            raise UnknownConversation(
+                "Symbl's answer to the append names another conversation.", path=f"/v1/process{suffix}"
+            )
         job = str(answer.get("jobId") or "")
         now = self._clock()
         sub = Submission(

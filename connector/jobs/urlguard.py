@@ -36,9 +36,10 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 class UrlNotAllowed(ValueError):
     """The URL may not be called back; the message says why and what to do."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str = "callback_url") -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,19 @@ class Allowlist:
         return any(address.version == net.version and address in net for net in self.networks)
 
 
-def check_callback_url(url: str, allowlist: Sequence[str] | Allowlist, resolve: Resolver | None = None) -> str:
-    """Return the normalised URL if the facade may POST to it; raise `UrlNotAllowed` otherwise.
+def check_callback_url(
+    url: str, allowlist: Sequence[str] | Allowlist, resolve: Resolver | None = None, *, field: str = "callback_url"
+) -> str:
+    """Return the normalised URL if the facade may POST to it; raise `UrlNotAllowed` (naming the
+    request ``field``) otherwise.
 
     Run it when the URL is accepted (submit, hook subscription) and again before every delivery.
     """
-    return checked_target(url, allowlist, resolve)[0]
+    try:
+        return checked_target(url, allowlist, resolve)[0]
+    except UrlNotAllowed as exc:
+        exc.field = field
+        raise
 
 
 def checked_target(

@@ -3,5 +3,5 @@ dispatcher that sends queued work as slots free (SYMBL_MAX_CONCURRENT_JOBS).
 
 - `slots.py`: how many jobs a Symbl credential may have in flight, checked under a store lock;
 - `dispatch.py`: the loop that fills free slots fairly from the queue;
-- `batches.py`: batches of items (records in the store, items queued like single submissions).
+- `batches.py`: batches of items (a stored entity with its items; each item queued like a single submission).
 """

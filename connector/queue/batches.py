@@ -1,7 +1,7 @@
 """Batches: many conversations submitted at once, processed through the shared queue.
 
-A batch is a record in the store (``batch:<id>``, an expiring value holding the items' names,
-keys and facade job IDs); each item is a ``queued`` submission like a single submit that found
+A batch is an entity of the store (`BatchRecord` and its `BatchItem`s: names, keys and facade
+job IDs, kept like submissions); each item is a ``queued`` submission like a single submit that found
 no free slot, so batches and single submissions share the dispatcher's fairness (a batch is one
 lane). Item progress is read from the submissions themselves (a queued ID keeps working after
 dispatch: it is an alias of Symbl's job ID).
@@ -16,8 +16,6 @@ for them); items already at Symbl run to the end."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -26,16 +24,13 @@ from typing import Any
 from connector.jobs.options import ConversationInput
 from connector.jobs.submit import Submitter
 from connector.queue.dispatch import CLAIM_TTL
-from connector.store.base import Store, Submission
+from connector.store import keys
+from connector.store.base import BatchItem, BatchRecord, Store, Submission
+from connector.store.lease import Lease
 from connector.symbl.credentials import Credential
 
-BATCH_TTL = 365 * 86400.0
 KEY_TTL = 10 * 365 * 86400.0
 CANCELLED = {"code": "cancelled", "message": "The batch was cancelled before this item was sent to Symbl."}
-
-
-def key_slot(api_key_id: str, key: str) -> str:
-    return f"item-key:{api_key_id}:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 @dataclass
@@ -48,12 +43,17 @@ class Item:
 
 @dataclass
 class ItemState:
+    """A stored item with its current submission."""
+
     index: int
     name: str
     key: str
     job_id: str
     reused: bool
     sub: Submission | None = None
+
+    def stored(self) -> BatchItem:
+        return BatchItem(index=self.index, name=self.name, key=self.key, job_id=self.job_id, reused=self.reused)
 
     @property
     def status(self) -> str:
@@ -66,6 +66,8 @@ class ItemState:
 
 @dataclass
 class Batch:
+    """A batch with its items' current state."""
+
     id: str
     api_key_id: str
     created_at: float
@@ -73,20 +75,14 @@ class Batch:
     items: list[ItemState] = field(default_factory=list)
     cancelled_at: float | None = None
 
-    def to_json(self) -> str:
-        return json.dumps({
-            "id": self.id, "api_key_id": self.api_key_id, "created_at": self.created_at,
-            "callback_url": self.callback_url, "cancelled_at": self.cancelled_at,
-            "items": [[i.name, i.key, i.job_id, i.reused] for i in self.items],
-        }, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, raw: str) -> "Batch":
-        data = json.loads(raw)
-        items = [ItemState(index=n, name=name, key=key, job_id=job_id, reused=reused)
-                 for n, (name, key, job_id, reused) in enumerate(data["items"])]
-        return cls(id=data["id"], api_key_id=data["api_key_id"], created_at=data["created_at"],
-                   callback_url=data.get("callback_url"), items=items, cancelled_at=data.get("cancelled_at"))
+    def record(self) -> BatchRecord:
+        return BatchRecord(
+            id=self.id,
+            api_key_id=self.api_key_id,
+            created_at=self.created_at,
+            callback_url=self.callback_url,
+            cancelled_at=self.cancelled_at,
+        )
 
     def counts(self) -> dict[str, int]:
         counts = {s: 0 for s in ("queued", "scheduled", "in_progress", "completed", "failed", "cancelled")}
@@ -106,10 +102,12 @@ class Batches:
         self._store = store
         self._submitter = submitter
 
-    def create(self, items: list[Item], *, api_key_id: str, credential: Credential, base_url: str,
-               callback_url: str | None) -> Batch:
-        batch = Batch(id=f"batch-{uuid.uuid4()}", api_key_id=api_key_id, created_at=time.time(),
-                      callback_url=callback_url)
+    def create(
+        self, items: list[Item], *, api_key_id: str, credential: Credential, base_url: str, callback_url: str | None
+    ) -> Batch:
+        batch = Batch(
+            id=f"batch-{uuid.uuid4()}", api_key_id=api_key_id, created_at=time.time(), callback_url=callback_url
+        )
         new: list[Submission] = []
         seen: dict[str, str] = {}
         for index, item in enumerate(items):
@@ -118,7 +116,12 @@ class Batches:
                 batch.items.append(ItemState(index, name, item.key, seen[item.key], True))
                 continue
             queued = self._submitter.enqueue(
-                item.request, api_key_id, credential, base_url, None, write=False,
+                item.request,
+                api_key_id,
+                credential,
+                base_url,
+                None,
+                write=False,
                 extra={"batch_id": batch.id, "item": index, "key": item.key},
             )
             job_id, reused = queued.job_id, False
@@ -131,14 +134,14 @@ class Batches:
                 new.append(queued)
             batch.items.append(ItemState(index, name, item.key, job_id, reused))
         self._store.put_submissions(new)
-        self._store.kv_set(f"batch:{batch.id}", batch.to_json(), BATCH_TTL)
+        self._store.put_batch(batch.record(), [item.stored() for item in batch.items])
         if new:
             self._submitter.queued()
         return batch
 
     def _claim_key(self, api_key_id: str, key: str, job_id: str) -> str | None:
         """Point the key at ``job_id``; or return the job that already processed it."""
-        slot = key_slot(api_key_id, key)
+        slot = keys.item_key(api_key_id, key)
         for _ in range(5):
             if self._store.kv_set_if_absent(slot, job_id, KEY_TTL):
                 return None
@@ -154,15 +157,21 @@ class Batches:
 
     def get(self, batch_id: str, api_key_id: str) -> Batch | None:
         """The batch with every item's current submission; None if unknown or another key's."""
-        raw = self._store.kv_get(f"batch:{batch_id}")
-        if raw is None:
+        record = self._store.get_batch(batch_id)
+        if record is None or record.api_key_id != api_key_id:
             return None
-        batch = Batch.from_json(raw)
-        if batch.api_key_id != api_key_id:
-            return None
-        for item in batch.items:
-            item.sub = self._store.get_submission(item.job_id)
-        return batch
+        items = [
+            ItemState(i.index, i.name, i.key, i.job_id, i.reused, self._store.get_submission(i.job_id))
+            for i in self._store.batch_items(batch_id)
+        ]
+        return Batch(
+            id=record.id,
+            api_key_id=record.api_key_id,
+            created_at=record.created_at,
+            callback_url=record.callback_url,
+            items=items,
+            cancelled_at=record.cancelled_at,
+        )
 
     def cancel(self, batch_id: str, api_key_id: str) -> Batch | None:
         """Cancel the items that have not been sent to Symbl; return the batch afterwards."""
@@ -173,10 +182,9 @@ class Batches:
             sub = item.sub
             if item.reused or sub is None or sub.status != "queued":
                 continue
-            if self._store.kv_set_if_absent(f"dispatch:{sub.job_id}", "cancel", CLAIM_TTL):  # not being sent now
+            if Lease(self._store, keys.dispatch(sub.job_id), CLAIM_TTL, owner="cancel").acquire():  # not being sent now
                 self._store.finish_submission(sub.job_id, "failed", CANCELLED, [])
-        batch.cancelled_at = batch.cancelled_at or time.time()
-        self._store.kv_set(f"batch:{batch.id}", batch.to_json(), BATCH_TTL)
+        self._store.cancel_batch(batch.id, time.time())
         return self.get(batch_id, api_key_id)
 
 

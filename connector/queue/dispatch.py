@@ -25,15 +25,19 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 from connector.jobs.options import ConversationInput
 from connector.jobs.submit import Submitter
+from connector.metrics import REQUEUED
 from connector.queue.slots import Slots
+from connector.store import keys
 from connector.store.base import Store, StoreUnavailable, Submission
-from connector.symbl.credentials import Credential
+from connector.store.lease import Lease
+from connector.symbl.credentials import Credential, CredentialBook
 from connector.symbl.errors import SymblError, SymblRateLimited, SymblUnavailable
 
 log = logging.getLogger(__name__)
 
 ROUND_SECONDS = 0.5
 QUEUE_SCAN = 5000
+STOP_JOIN_SECONDS = 5.0
 CLAIM_TTL = 60.0
 BACKOFF_SECONDS = 1.0
 SEND_DEADLINE = 10.0
@@ -54,28 +58,27 @@ class Dispatcher:
         slots: Slots,
         submitter: Submitter,
         *,
-        credential_by_id: Callable[[str], Credential | None],
+        credentials: CredentialBook,
         track: Callable[[Submission], object],
         fail: Callable[[Submission, dict[str, str]], object],
+        wake: threading.Event | None = None,
         workers: int = 8,
     ) -> None:
         self._store = store
         self.slots = slots
         self._submitter = submitter
-        self._credential_by_id = credential_by_id
+        self._credentials = credentials
         self._track = track
         self._fail = fail
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dispatch")
         self._owner = uuid.uuid4().hex
-        self._wake = threading.Event()
+        self._wake = wake or threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._stop_listening: Callable[[], None] | None = None
         self._rotation: OrderedDict[str, None] = OrderedDict()  # lanes, least recently served first
         self._paused: dict[str, float] = {}
         self.send_deadline = SEND_DEADLINE
-        self.dispatched = 0
-        self.requeued = 0
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -89,7 +92,7 @@ class Dispatcher:
         if self._stop_listening:
             self._stop_listening()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=STOP_JOIN_SECONDS)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def wake(self) -> None:
@@ -122,7 +125,7 @@ class Dispatcher:
         for credential_id, subs in by_credential.items():
             if self._paused.get(credential_id, 0.0) > now:
                 continue
-            credential = self._credential_by_id(credential_id)
+            credential = self._credentials.get(credential_id)
             if credential is None:
                 continue  # a caller's own credential this process has not seen since its restart
             order = self._fair_order(subs)
@@ -130,7 +133,9 @@ class Dispatcher:
             if not rids:
                 continue
             chosen = order[: len(rids)]
-            futures = [self._pool.submit(self._dispatch, sub, credential, rid) for sub, rid in zip(chosen, rids)]
+            futures = [
+                self._pool.submit(self._dispatch, sub, credential, rid) for sub, rid in zip(chosen, rids, strict=False)
+            ]
             done, _ = wait(futures)
             sent += sum(1 for f in done if f.result())
         return sent
@@ -161,9 +166,9 @@ class Dispatcher:
             self._rotation.move_to_end(lane)
 
     def _dispatch(self, queued: Submission, credential: Credential, rid: str) -> bool:
-        claim = f"dispatch:{queued.job_id}"
+        claim = Lease(self._store, keys.dispatch(queued.job_id), CLAIM_TTL, self._owner)
         try:
-            if not self._store.kv_set_if_absent(claim, self._owner, CLAIM_TTL):
+            if not claim.acquire():
                 return False  # another process is sending it
             current = self._store.get_submission(queued.job_id)
             if current is None or current.status != "queued" or current.job_id != queued.job_id:
@@ -173,14 +178,18 @@ class Dispatcher:
             append_to = queued.options.get("append_to") or None
             try:
                 sub = self._submitter.send(
-                    request, queued.api_key_id, credential, time.monotonic() + self.send_deadline,
-                    queued.options.get("base_url") or "", append_to,
+                    request,
+                    queued.api_key_id,
+                    credential,
+                    time.monotonic() + self.send_deadline,
+                    queued.options.get("base_url") or "",
+                    append_to,
                 )
             except (SymblRateLimited, SymblUnavailable) as exc:
-                self.requeued += 1
+                REQUEUED.inc()
                 self._paused[credential.id] = time.monotonic() + BACKOFF_SECONDS
                 log.info("queued item stays queued", extra={"job_id": queued.job_id, "error": type(exc).__name__})
-                self._store.kv_delete(claim, self._owner)
+                claim.release()
                 return False
             except SymblError as exc:
                 self._fail(queued, {"code": "symbl_rejected", "message": f"Symbl refused this item: {exc.message}"})
@@ -190,7 +199,6 @@ class Dispatcher:
             sub.options.pop("request", None)
             if not self._store.dispatch_submission(queued.job_id, sub):
                 self._store.put_submission(sub)  # cancelled meanwhile: the job exists, so follow it anyway
-            self.dispatched += 1
             self._store.publish(queued.job_id, "scheduled")
             self._track(sub)
             return True
@@ -202,19 +210,3 @@ class Dispatcher:
                 self.slots.release(credential.id, rid)
             except StoreUnavailable:
                 pass  # the reservation expires by itself
-
-
-AWAIT_STEP = 0.2
-
-
-def await_dispatch(store: Store, sub: Submission, deadline: float,
-                   draining: Callable[[], bool] = lambda: False) -> Submission:
-    """Wait (until the monotonic ``deadline``, or the server drains) while ``sub`` is queued; return
-    its current record, which is the dispatched job's once Symbl has it (the queued ID is an alias)."""
-    while sub.status == "queued" and not draining():
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            break
-        time.sleep(min(AWAIT_STEP, remaining))
-        sub = store.get_submission(sub.job_id) or sub
-    return sub

@@ -17,18 +17,29 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from connector.store import keys
 from connector.store.base import Store, StoreUnavailable
+from connector.store.lease import Lease
 
 LOCK_TTL = 10.0
 LOCK_WAIT = 15.0
+LOCK_STEP = 0.003
 RESERVATION_TTL = 60.0
+RESERVE_STEP = 0.1
+"""How often an upload waiting for a slot tries again."""
 
 
 class Slots:
     """``limit`` jobs in flight per Symbl credential (0: unlimited, every reservation succeeds)."""
 
-    def __init__(self, store: Store, limit: int, *, clock: Callable[[], float] = time.time,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        store: Store,
+        limit: int,
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._store = store
         self.limit = limit
         self._clock = clock
@@ -40,28 +51,25 @@ class Slots:
 
     @contextmanager
     def _locked(self, credential_id: str) -> Iterator[None]:
-        key, token = f"slots-lock:{credential_id}", uuid.uuid4().hex
-        give_up = time.monotonic() + LOCK_WAIT
-        while not self._store.kv_set_if_absent(key, token, LOCK_TTL):
-            if time.monotonic() > give_up:
-                raise StoreUnavailable("the concurrency slot lock could not be taken")
-            self._sleep(0.003)
+        lock = Lease(self._store, keys.slots_lock(credential_id), LOCK_TTL)
+        if not lock.wait(time.monotonic() + LOCK_WAIT, step=LOCK_STEP, sleep=self._sleep):
+            raise StoreUnavailable("the concurrency slot lock could not be taken")
         try:
             yield
         finally:
-            self._store.kv_delete(key, token)
+            lock.release()
 
     def _reservations(self, credential_id: str) -> dict[str, float]:
-        raw = self._store.kv_get(f"slots:{credential_id}")
+        raw = self._store.kv_get(keys.slots(credential_id))
         now = self._clock()
         held: dict[str, float] = json.loads(raw) if raw else {}
         return {rid: until for rid, until in held.items() if until > now}
 
     def _save(self, credential_id: str, held: dict[str, float]) -> None:
         if held:
-            self._store.kv_set(f"slots:{credential_id}", json.dumps(held), RESERVATION_TTL)
+            self._store.kv_set(keys.slots(credential_id), json.dumps(held), RESERVATION_TTL)
         else:
-            self._store.kv_delete(f"slots:{credential_id}")
+            self._store.kv_delete(keys.slots(credential_id))
 
     def reserve(self, credential_id: str, count: int = 1) -> list[str]:
         """Take up to ``count`` free slots now; return their reservation IDs (maybe none)."""
@@ -88,7 +96,7 @@ class Slots:
                 return taken[0]
             if time.monotonic() >= give_up:
                 return None
-            self._sleep(0.1)
+            self._sleep(RESERVE_STEP)
 
     def release(self, credential_id: str, *rids: str) -> None:
         """Give reservations back (after the submission was recorded, or the submit failed)."""

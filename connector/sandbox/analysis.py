@@ -45,8 +45,13 @@ def _speaker_intervals(events: list[dict[str, Any]]) -> list[tuple[float, float,
     for event in sorted(events, key=lambda e: e["_seconds"]):
         user = event["user"]
         key = str(user.get("id") or user.get("email") or user.get("name")).lower()
-        speaker = Speaker(key=key, name=str(user.get("name") or user.get("email") or "Speaker"),
-                          user_id=user.get("email"), email=user.get("email"), fixed_id=user.get("id"))
+        speaker = Speaker(
+            key=key,
+            name=str(user.get("name") or user.get("email") or "Speaker"),
+            user_id=user.get("email"),
+            email=user.get("email"),
+            fixed_id=user.get("id"),
+        )
         if event["type"] == "started_speaking":
             open_at[key] = (event["_seconds"], speaker)
         elif key in open_at:
@@ -83,8 +88,13 @@ def analyze(conv: Conversation, messages: list[Message]) -> Analysis:
     people = members(messages)
     threshold = options[0].confidence_threshold if options else 0.5
     found = insights.derive(messages, conv.id, people, threshold)
-    result = Analysis(messages=messages, members=people, questions=found["questions"],
-                      action_items=found["actionItems"], follow_ups=found["followUps"])
+    result = Analysis(
+        messages=messages,
+        members=people,
+        questions=found["questions"],
+        action_items=found["actionItems"],
+        follow_ups=found["followUps"],
+    )
     named = [p.name for p in people] + sorted(entities.person_names(messages))
     named += entities.own_organizations(messages)  # "Maria from Brightline": the speaker's company is no topic
     excluded = {part.lower() for name in named for part in name.split()}
@@ -94,11 +104,12 @@ def analyze(conv: Conversation, messages: list[Message]) -> Analysis:
     tracker_specs: dict[str, list[str]] = {}
     for spec in [t for o in options for t in o.trackers + o.saved_trackers]:
         tracker_specs.setdefault(spec["name"], []).extend(spec["vocabulary"])
-    result.trackers = trackers.derive(messages, conv.id,
-                                      [{"name": n, "vocabulary": v} for n, v in tracker_specs.items()],
-                                      result.insights())
-    result.summary = summary.derive(messages, conv.id, result.topics, result.action_items, result.questions,
-                                    result.follow_ups)
+    result.trackers = trackers.derive(
+        messages, conv.id, [{"name": n, "vocabulary": v} for n, v in tracker_specs.items()], result.insights()
+    )
+    result.summary = summary.derive(
+        messages, conv.id, result.topics, result.action_items, result.questions, result.follow_ups
+    )
     result.analytics = analytics.derive(messages, conv.id)
     if any(o.detect_phrases for o in options):
         for item in result.action_items + result.follow_ups:

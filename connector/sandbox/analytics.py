@@ -61,11 +61,13 @@ def derive(messages: list[Message], conversation_id: str) -> dict[str, Any]:
         listen = total - seconds
         entry = from_json(person, conversation_id)
         entry.pop("email", None)
-        entry.update({
-            "pace": {"wpm": round(words_by[person.key] * 60 / seconds) if seconds > 0 else 0},
-            "talkTime": {"percentage": pct(seconds, total), "seconds": round(seconds, 3)},
-            "listenTime": {"percentage": pct(listen, total), "seconds": round(listen, 3)},
-            "overlap": {},
-        })
+        entry.update(
+            {
+                "pace": {"wpm": round(words_by[person.key] * 60 / seconds) if seconds > 0 else 0},
+                "talkTime": {"percentage": pct(seconds, total), "seconds": round(seconds, 3)},
+                "listenTime": {"percentage": pct(listen, total), "seconds": round(listen, 3)},
+                "overlap": {},
+            }
+        )
         out.append(entry)
     return {"metrics": metrics, "members": out}

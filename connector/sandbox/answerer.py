@@ -23,15 +23,105 @@ from datetime import date, datetime
 from connector.sandbox.dates import find_dates
 
 _STOP = frozenset(
-    "a an the and or but if of to in on at by for with about from as is are was were be been being do does did "
-    "what which who whom whose when where why how that this these those it its i you he she we they me him her us "
-    "them my your his our their there here any some can could would should will shall may might must have has had "
-    "not no yes please tell me say said mention mentioned name named customer conversation call".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "about",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "i",
+        "you",
+        "he",
+        "she",
+        "we",
+        "they",
+        "me",
+        "him",
+        "her",
+        "us",
+        "them",
+        "my",
+        "your",
+        "his",
+        "our",
+        "their",
+        "there",
+        "here",
+        "any",
+        "some",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "have",
+        "has",
+        "had",
+        "not",
+        "no",
+        "yes",
+        "please",
+        "tell",
+        "me",
+        "say",
+        "said",
+        "mention",
+        "mentioned",
+        "name",
+        "named",
+        "customer",
+        "conversation",
+        "call",
+    ]
 )
 _WORD = re.compile(r"[a-z0-9$][a-z0-9$'.,]*", re.I)
 _HEADER = re.compile(r"^Conversation transcript(?: \(started (?P<start>[^)]+)\))?:\s*$", re.I)
-_FIELD = re.compile(r"^- (?P<key>[a-z][a-z0-9_]*) \((?P<type>string|number|boolean|date|enum)(?:: (?P<options>.*))?\): "
-                    r"(?P<description>.+)$")
+_FIELD = re.compile(
+    r"^- (?P<key>[a-z][a-z0-9_]*) \((?P<type>string|number|boolean|date|enum)(?:: (?P<options>.*))?\): "
+    r"(?P<description>.+)$"
+)
 _MONEY = re.compile(
     r"(?P<cur>[$€£])?\s?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(?P<scale>k\b|thousand\b|million\b|m\b|bn\b|billion\b)?",
     re.I,
@@ -88,7 +178,7 @@ def parse_prompt(text: str, today: date) -> Prompt:
                     pass
             continue
         if line.startswith("Question:"):
-            question = line[len("Question:"):].strip()
+            question = line[len("Question:") :].strip()
             in_transcript = False
             continue
         field = _FIELD.match(line)

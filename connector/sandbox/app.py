@@ -29,13 +29,21 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> Flask:
     (``app.extensions["sandbox_state_file"]``, a ``persistence.StateFile``).
     """
     app = Flask("connector.sandbox", static_folder=None)
-    app.json.sort_keys = False  # keep Symbl's key order
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep Symbl's key order
     state = SandboxState(config or SandboxConfig())
     app.extensions["sandbox"] = state
     register_error_handlers(app)
     gateway.init_app(app)
-    for blueprint in (auth.bp, async_routes.bp, conversation_routes.bp, callscore.bp, experiences.bp, nebula.bp,
-                      management.bp, control.bp):
+    for blueprint in (
+        auth.bp,
+        async_routes.bp,
+        conversation_routes.bp,
+        callscore.bp,
+        experiences.bp,
+        nebula.bp,
+        management.bp,
+        control.bp,
+    ):
         app.register_blueprint(blueprint)
     if state.config.state_file:
         kept = StateFile(state, state.config.state_file)

@@ -19,7 +19,12 @@ from connector.sandbox.errors import bad_request
 from connector.sandbox.options import SubmitOptions, check_url, parse_options
 from connector.sandbox.samples import audio_speakers, recording_lines
 from connector.sandbox.state import MessageBuilder, SandboxState
-from connector.sandbox.transcript import Message, script_messages, text_messages, validate_text_messages
+from connector.sandbox.transcript import (
+    Message,
+    script_messages,
+    text_messages,
+    validate_text_messages,
+)
 
 bp = Blueprint("sandbox_async", __name__)
 
@@ -49,8 +54,9 @@ def _created(conversation_id: str, job_id: str):
 
 
 def _recording_builder(seed: str, options: SubmitOptions) -> MessageBuilder:
-    def build(conversation_id: str, cursor: datetime | None, first: int,
-              submitted: datetime) -> tuple[list[Message], datetime]:
+    def build(
+        conversation_id: str, cursor: datetime | None, first: int, submitted: datetime
+    ) -> tuple[list[Message], datetime]:
         speakers = audio_speakers(options.speaker_count, options.channel_metadata, options.separate_channels)
         return script_messages(conversation_id, recording_lines(seed, speakers), cursor, first, submitted)
 

@@ -35,8 +35,11 @@ _BANT = {
     "budget": re.compile(r"\b(?:budget|price|pricing|cost|spend|\$\s?\d|\d+\s?(?:k|dollars|usd|euros?))\b", re.I),
     "authority": re.compile(r"\b(?:sign(?:s|ed)? off|decision|approve|approval|cto|ceo|cfo|vp|director|boss)\b", re.I),
     "need": re.compile(r"\b(?:need|problem|pain|challenge|struggl\w*|issue|looking for|requirement)\b", re.I),
-    "timeline": re.compile(r"\b(?:timeline|deadline|by (?:monday|tuesday|wednesday|thursday|friday|end of)|"
-                           r"next (?:week|month|quarter)|this (?:week|month|quarter)|q[1-4])\b", re.I),
+    "timeline": re.compile(
+        r"\b(?:timeline|deadline|by (?:monday|tuesday|wednesday|thursday|friday|end of)|"
+        r"next (?:week|month|quarter)|this (?:week|month|quarter)|q[1-4])\b",
+        re.I,
+    ),
 }
 
 
@@ -69,8 +72,12 @@ def _load(conversation_id: str) -> tuple[Conversation, Analysis, str]:
 
 
 def _criterion(name: str, score: float, summary: str, positive: str, negative: str) -> dict[str, Any]:
-    return {"name": name, "score": int(round(max(0.0, min(100.0, score)))), "summary": summary,
-            "feedback": {"positive": {"summary": positive}, "negative": {"summary": negative}}}
+    return {
+        "name": name,
+        "score": round(max(0.0, min(100.0, score))),
+        "summary": summary,
+        "feedback": {"positive": {"summary": positive}, "negative": {"summary": negative}},
+    }
 
 
 def _engagement(analysis: Analysis) -> dict[str, Any]:
@@ -81,14 +88,19 @@ def _engagement(analysis: Analysis) -> dict[str, Any]:
     total = sum(talk.values()) or 1.0
     people = len(talk)
     if people < 2:
-        return _criterion("Communication and Engagement", 45, "Only one speaker was identified.",
-                          "The message was delivered without interruption.",
-                          "There was no back-and-forth; involve the other side with questions.")
+        return _criterion(
+            "Communication and Engagement",
+            45,
+            "Only one speaker was identified.",
+            "The message was delivered without interruption.",
+            "There was no back-and-forth; involve the other side with questions.",
+        )
     top_name, top = max(talk.items(), key=lambda item: item[1])
     share = top / total
     balance = 1 - (share - 1 / people) / (1 - 1 / people)
     return _criterion(
-        "Communication and Engagement", 50 + 45 * balance,
+        "Communication and Engagement",
+        50 + 45 * balance,
         f"{top_name} spoke {round(100 * share)}% of the time across {people} speakers.",
         "Every participant had a turn to speak." if balance > 0.6 else f"{top_name} led the conversation clearly.",
         "Talk time was well balanced." if balance > 0.8 else f"{top_name} dominated; leave more room to listen.",
@@ -104,14 +116,21 @@ def _question_handling(analysis: Analysis) -> dict[str, Any]:
             continue
         asked += 1
         asker = analysis.messages[index].speaker
-        following = analysis.messages[index + 1:index + 3]
+        following = analysis.messages[index + 1 : index + 3]
         if any(m.speaker != asker for m in following):
             answered += 1
     if not asked:
-        return _criterion("Question Handling", 40, "No questions were asked.", "The conversation stayed on track.",
-                          "Ask open questions to learn the other side's needs.")
+        return _criterion(
+            "Question Handling",
+            40,
+            "No questions were asked.",
+            "The conversation stayed on track.",
+            "Ask open questions to learn the other side's needs.",
+        )
     return _criterion(
-        "Question Handling", 40 + 60 * answered / asked, f"{answered} of {asked} questions were answered.",
+        "Question Handling",
+        40 + 60 * answered / asked,
+        f"{answered} of {asked} questions were answered.",
         "Questions got direct answers." if answered else "Questions were raised.",
         "Every question was addressed." if answered == asked else "Some questions were left unanswered.",
     )
@@ -122,7 +141,9 @@ def _forward_motion(analysis: Analysis) -> dict[str, Any]:
     dated = sum(1 for item in steps if item.get("dueBy"))
     score = 30 + 15 * min(len(steps), 4) + 5 * min(dated, 2)
     return _criterion(
-        "Forward Motion", score, f"{len(steps)} next steps were agreed, {dated} with a date.",
+        "Forward Motion",
+        score,
+        f"{len(steps)} next steps were agreed, {dated} with a date.",
         "Clear next steps were agreed." if steps else "The conversation covered the topic.",
         "Next steps have owners and dates." if dated else "Agree on next steps with owners and dates.",
     )
@@ -133,7 +154,9 @@ def _sales_process(analysis: Analysis) -> dict[str, Any]:
     covered = [name for name, pattern in _BANT.items() if pattern.search(text)]
     missing = [name for name in _BANT if name not in covered]
     return _criterion(
-        "Sales Process", 25 * len(covered), f"Qualification covered {', '.join(covered) or 'nothing'}.",
+        "Sales Process",
+        25 * len(covered),
+        f"Qualification covered {', '.join(covered) or 'nothing'}.",
         f"Discussed {', '.join(covered)}." if covered else "The call was friendly.",
         f"Qualify {', '.join(missing)} next time." if missing else "Budget, authority, need and timeline were covered.",
     )
@@ -145,12 +168,14 @@ def score(conv: Conversation, analysis: Analysis) -> dict[str, Any]:
     criteria = [_engagement(analysis), _question_handling(analysis), _forward_motion(analysis)]
     if options is not None and options.conversation_type == "sales" and options.sales_stage == "qualification":
         criteria.append(_sales_process(analysis))
-    total = int(round(sum(c["score"] for c in criteria) / len(criteria)))
+    total = round(sum(c["score"] for c in criteria) / len(criteria))
     best = max(criteria, key=lambda c: c["score"])
     worst = min(criteria, key=lambda c: c["score"])
     prospect = f" with {options.prospect_name}" if options is not None and options.prospect_name else ""
-    summary = (f"The call{prospect} scored {total}/100. Strongest: {best['name']} ({best['score']}); "
-               f"to improve: {worst['name']} ({worst['score']}).")
+    summary = (
+        f"The call{prospect} scored {total}/100. Strongest: {best['name']} ({best['score']}); "
+        f"to improve: {worst['name']} ({worst['score']})."
+    )
     return {"score": total, "summary": summary, "criteria": criteria}
 
 

@@ -9,8 +9,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Fields ``POST /_sandbox/config`` may change on a running sandbox.
 LIVE_FIELDS = frozenset(
-    {"job_seconds", "token_ttl_seconds", "max_concurrent_jobs", "latency_seconds", "part_latency", "send_webhooks",
-     "management_latency_seconds", "callscore_lag_seconds"}
+    {
+        "job_seconds",
+        "token_ttl_seconds",
+        "max_concurrent_jobs",
+        "latency_seconds",
+        "part_latency",
+        "send_webhooks",
+        "management_latency_seconds",
+        "callscore_lag_seconds",
+    }
 )
 
 

@@ -61,8 +61,11 @@ def config():
         try:
             new = state.config.updated(_body())
         except (ValueError, ValidationError) as error:
-            raise bad_request(str(error).splitlines()[0] if not isinstance(error, ValidationError)
-                              else f"invalid config: {error.errors()[0]['loc']} {error.errors()[0]['msg']}") from None
+            raise bad_request(
+                str(error).splitlines()[0]
+                if not isinstance(error, ValidationError)
+                else f"invalid config: {error.errors()[0]['loc']} {error.errors()[0]['msg']}"
+            ) from None
         with state.lock:
             state.config = new
     return jsonify(state.config.public())
@@ -92,8 +95,9 @@ def fail_job(job_id: str):
 def stats():
     """Return the counters."""
     state = _state()
-    return jsonify({"token_generations": state.tokens.generations, **state.stats.snapshot(),
-                    "jobs_in_flight": state.in_flight()})
+    return jsonify(
+        {"token_generations": state.tokens.generations, **state.stats.snapshot(), "jobs_in_flight": state.in_flight()}
+    )
 
 
 @bp.post("/reset")

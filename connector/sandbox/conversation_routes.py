@@ -87,8 +87,9 @@ def _words(message: Message, origin: datetime) -> list[dict[str, Any]]:
     return words
 
 
-def message_json(message: Message, conv_id: str, origin: datetime, analysis: Analysis,
-                 with_sentiment: bool, verbose: bool) -> dict[str, Any]:
+def message_json(
+    message: Message, conv_id: str, origin: datetime, analysis: Analysis, with_sentiment: bool, verbose: bool
+) -> dict[str, Any]:
     """Return one message as ``GET .../messages`` shows it."""
     out: dict[str, Any] = {
         "id": message.id,
@@ -125,8 +126,12 @@ def list_conversations():
     since, until = parse_iso(request.args.get("startTime")), parse_iso(request.args.get("endTime"))
     state, now = _state(), time.time()
     items = [conversation_json(c, analysis_for(state, c, now)) for c in state.list_conversations(g.app_id)]
-    items = [c for c in items if (since is None or parse_iso(c["startTime"]) >= since)
-             and (until is None or parse_iso(c["startTime"]) <= until)]
+
+    def within(started: datetime | None) -> bool:
+        return started is not None and (since is None or started >= since) and (until is None or started <= until)
+
+    if since is not None or until is not None:
+        items = [c for c in items if within(parse_iso(c["startTime"]))]
     items.sort(key=lambda c: (c["startTime"], c["id"]), reverse=order == "desc")
     return jsonify({"conversations": items[offset : offset + limit]})
 
@@ -168,8 +173,9 @@ def messages(conversation_id: str):
     conv, analysis = _load(conversation_id, "messages")
     origin = analysis.messages[0].start if analysis.messages else datetime.now()
     with_sentiment, verbose = _flag("sentiment"), _flag("verbose")
-    return jsonify({"messages": [message_json(m, conv.id, origin, analysis, with_sentiment, verbose)
-                                 for m in analysis.messages]})
+    return jsonify(
+        {"messages": [message_json(m, conv.id, origin, analysis, with_sentiment, verbose) for m in analysis.messages]}
+    )
 
 
 @bp.get("/<conversation_id>/topics")
@@ -272,12 +278,17 @@ def put_member(conversation_id: str, member_id: str):
         if old is None:
             raise SymblError(404, f"Member with id: {member_id} does not exist in conversationId: {conv.id}")
         email = body.get("email") or old.email
-        conv.member_overrides[member_id] = Speaker(key=old.key, name=body["name"], user_id=email or old.user_id,
-                                                   email=email, fixed_id=old.fixed_id)
+        conv.member_overrides[member_id] = Speaker(
+            key=old.key, name=body["name"], user_id=email or old.user_id, email=email, fixed_id=old.fixed_id
+        )
         conv.version += 1
-    return jsonify({"message": f"Member with id: {member_id} for conversationId: {conv.id} updated successfully! "
-                               "The update should be reflected in all messages and insights along with this "
-                               "conversation"})
+    return jsonify(
+        {
+            "message": f"Member with id: {member_id} for conversationId: {conv.id} updated successfully! "
+            "The update should be reflected in all messages and insights along with this "
+            "conversation"
+        }
+    )
 
 
 def _speaker_events(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -315,8 +326,12 @@ def put_speakers(conversation_id: str):
     with state.lock:
         conv.speaker_events.extend(events)
         conv.version += 1
-    return jsonify({"message": f"Speaker events associated for conversationId: {conv.id} successfully! The update "
-                               "should be reflected in all messages and insights along with this conversation"})
+    return jsonify(
+        {
+            "message": f"Speaker events associated for conversationId: {conv.id} successfully! The update "
+            "should be reflected in all messages and insights along with this conversation"
+        }
+    )
 
 
 @bp.post("/<conversation_id>/transcript")

@@ -37,8 +37,10 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\btomorrow\b", re.I), lambda b: b + timedelta(days=1)),
     (re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b", re.I), lambda b: b),
     (re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+week\b", re.I), _end_of_week),
-    (re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+month\b", re.I),
-     lambda b: b.replace(day=calendar.monthrange(b.year, b.month)[1])),
+    (
+        re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+month\b", re.I),
+        lambda b: b.replace(day=calendar.monthrange(b.year, b.month)[1]),
+    ),
     (re.compile(r"\bnext\s+week\b", re.I), lambda b: _next_weekday(b, 0)),
     (re.compile(r"\bnext\s+month\b", re.I), lambda b: (b.replace(day=28) + timedelta(days=4)).replace(day=1)),
     (re.compile(r"\b(?:next\s+)?(" + "|".join(WEEKDAYS) + r")\b", re.I), "weekday"),

@@ -17,8 +17,25 @@ from connector.sandbox.dates import MONTHS, WEEKDAYS, find_dates
 from connector.sandbox.insights import NOT_NAMES
 from connector.sandbox.transcript import Message, Speaker
 
-KNOWN_ORGANIZATIONS = ["Salesforce", "HubSpot", "Gong", "Chorus", "Zendesk", "Zoom", "Google", "Microsoft", "Slack",
-                       "Pipedrive", "Zapier", "Symbl", "Amazon", "Oracle", "Intercom", "Freshdesk", "Outreach"]
+KNOWN_ORGANIZATIONS = [
+    "Salesforce",
+    "HubSpot",
+    "Gong",
+    "Chorus",
+    "Zendesk",
+    "Zoom",
+    "Google",
+    "Microsoft",
+    "Slack",
+    "Pipedrive",
+    "Zapier",
+    "Symbl",
+    "Amazon",
+    "Oracle",
+    "Intercom",
+    "Freshdesk",
+    "Outreach",
+]
 _NAME = r"([A-Z][a-z]+(?: [A-Z][a-z]+)?)"
 _PERSON_CUES = [
     re.compile(r"\b(?i:this is|I am|I'm|my name is|name is|thanks|thank you|hi|hello|hey|ask|tell|with) " + _NAME),
@@ -28,8 +45,17 @@ _PERSON_CUES = [
 _ORG_SUFFIX = re.compile(r"\b((?:[A-Z][\w&]*\s){1,3}(?:Inc|Corp|Corporation|LLC|Ltd|GmbH))\b\.?")
 _ORG_CUE = re.compile(r"\b(?:from|at|calling|for calling|joined|with) ((?:[A-Z][a-z]+)(?: [A-Z][a-z]+){0,2})")
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
-_CURRENCY_WORDS = {"dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
-                   "pound": "GBP", "pounds": "GBP", "gbp": "GBP"}
+_CURRENCY_WORDS = {
+    "dollar": "USD",
+    "dollars": "USD",
+    "usd": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "gbp": "GBP",
+}
 _MONEY = re.compile(
     r"([$€£])\s?(\d[\d,]*(?:\.\d+)?)(?:\s?(k|thousand|million|m)\b)?"  # $12,000  €5k
     r"|(?P<n>\d[\d,]*(?:\.\d+)?)(?:\s?(?P<s>k|thousand|million|m)\b)?\s?(?P<c>dollars?|usd|euros?|eur|pounds?|gbp)\b",
@@ -37,8 +63,24 @@ _MONEY = re.compile(
 )
 _SCALE = {"k": 1e3, "thousand": 1e3, "million": 1e6, "m": 1e6}
 _NUMBER = re.compile(r"(?<![\w$.,-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w-])")
-NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-                "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}
+NUMBER_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+}
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.I)
 _CALENDAR = {w.capitalize() for w in WEEKDAYS + MONTHS}
 
@@ -78,8 +120,10 @@ def person_names(messages: list[Message]) -> set[str]:
     return names - set(KNOWN_ORGANIZATIONS)
 
 
-_OWN_ORG = re.compile(r"\b(?:I'm|I am|this is|it's|here is|[A-Z][a-z]+) \w+ (?:from|at|with) ([A-Z][\w&]+)|"
-                      r"\b(?:calling|welcome to|thanks for calling) ([A-Z][\w&]+)")
+_OWN_ORG = re.compile(
+    r"\b(?:I'm|I am|this is|it's|here is|[A-Z][a-z]+) \w+ (?:from|at|with) ([A-Z][\w&]+)|"
+    r"\b(?:calling|welcome to|thanks for calling) ([A-Z][\w&]+)"
+)
 
 
 def own_organizations(messages: list[Message]) -> list[str]:

@@ -107,8 +107,10 @@ def meeting_page(token: str):
         _list("Follow-ups", [f["text"] for f in analysis.follow_ups]),
         _list("Participants", [p.name for p in analysis.members]),
     ]
-    page = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Conversation summary</title>'
-            '<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}'
-            '</style></head><body>' + "".join(parts) + "<footer><small>Symbl sandbox: local heuristics, "
-            "not Symbl's models.</small></footer></body></html>")
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Conversation summary</title>'
+        "<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}"
+        "</style></head><body>" + "".join(parts) + "<footer><small>Symbl sandbox: local heuristics, "
+        "not Symbl's models.</small></footer></body></html>"
+    )
     return Response(page, mimetype="text/html")

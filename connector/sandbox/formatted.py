@@ -30,7 +30,8 @@ def markdown(analysis: Analysis, options: dict[str, Any]) -> str:
     """Return the Markdown transcript."""
     phrase_options = options.get("phrases") or {}
     highlight = isinstance(phrase_options, dict) and any(
-        phrase_options.get(k) for k in ("highlightOnlyInsightKeyPhrases", "highlightAllKeyPhrases"))
+        phrase_options.get(k) for k in ("highlightOnlyInsightKeyPhrases", "highlightAllKeyPhrases")
+    )
     by_message: dict[str, list[str]] = {}
     if highlight:
         for item in analysis.action_items + analysis.follow_ups:

@@ -44,13 +44,24 @@ _FOLLOW_UP = re.compile(
 _WEAK = re.compile(r"\b(?:needs? to|have to|has to|must)\b", re.I)
 _NOT_TASKS = re.compile(
     r"\b(?:have to|must) (?:be honest|say|admit|agree)|\blet's (?:keep it|see|start|begin|get started)\b|"
-    r"\blet me (?:know|see|think|ask)\b", re.I)
-_THIRD_PARTY = re.compile(r"^(?:my|our|their|his|her|the|your) (?:[a-z]+ ){0,2}?[a-z]+(?:,[^,]+,)? "
-                          r"(?:will|would|needs?|has|have|must|should|is going to)\b", re.I)
-_OWN = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to| need to| have to| can| must)\b"
-                  r"|^(?:let's|let us|let me)\b", re.I)
-_REQUEST = re.compile(r"^(?:[A-Z][a-z]+,\s*)?(?:can|could|would|will) you\b(?! (?:tell|walk|explain|describe|remind|"
-                      r"give me|show me))", re.I)
+    r"\blet me (?:know|see|think|ask)\b",
+    re.I,
+)
+_THIRD_PARTY = re.compile(
+    r"^(?:my|our|their|his|her|the|your) (?:[a-z]+ ){0,2}?[a-z]+(?:,[^,]+,)? "
+    r"(?:will|would|needs?|has|have|must|should|is going to)\b",
+    re.I,
+)
+_OWN = re.compile(
+    r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to| need to| have to| can| must)\b"
+    r"|^(?:let's|let us|let me)\b",
+    re.I,
+)
+_REQUEST = re.compile(
+    r"^(?:[A-Z][a-z]+,\s*)?(?:can|could|would|will) you\b(?! (?:tell|walk|explain|describe|remind|"
+    r"give me|show me))",
+    re.I,
+)
 #: "Tell me about ...": a question without a question mark
 _ASKING = re.compile(r"^(?:tell me (?:about|how|why|what)|walk me through|describe|explain)\b", re.I)
 _NEXT_MEETING = re.compile(r"\bnext (?:call|meeting|session)\b", re.I)
@@ -60,9 +71,59 @@ _SECOND_PERSON = re.compile(r"\b(?:you|your|please)\b", re.I)
 _VOCATIVE = re.compile(r"^([A-Z][a-z]+(?: [A-Z][a-z]+)?),\s")
 _SUBJECT = re.compile(r"^([A-Z][a-z]+) (?:will|needs to|has to|should|is going to|can)\b")
 NOT_NAMES = frozenset(
-    """yes no okay ok so well sure hi hello hey thanks great perfect absolutely honestly also and but now right
-    alright of actually oh um look listen first second finally then again good fine cool yeah and i we you they
-    it that this there he she our my sorry please""".split()
+    [
+        "yes",
+        "no",
+        "okay",
+        "ok",
+        "so",
+        "well",
+        "sure",
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "great",
+        "perfect",
+        "absolutely",
+        "honestly",
+        "also",
+        "and",
+        "but",
+        "now",
+        "right",
+        "alright",
+        "of",
+        "actually",
+        "oh",
+        "um",
+        "look",
+        "listen",
+        "first",
+        "second",
+        "finally",
+        "then",
+        "again",
+        "good",
+        "fine",
+        "cool",
+        "yeah",
+        "and",
+        "i",
+        "we",
+        "you",
+        "they",
+        "it",
+        "that",
+        "this",
+        "there",
+        "he",
+        "she",
+        "our",
+        "my",
+        "sorry",
+        "please",
+    ]
 )
 
 
@@ -102,19 +163,27 @@ def _action_phrase(sentence: str) -> str:
     return rest.strip(" ,.!?;:")
 
 
-def _item(kind: str, message: Message, conversation_id: str, people: list[Speaker], signals: int,
-          phrases: list[dict[str, str]]) -> dict[str, Any]:
+def _item(
+    kind: str,
+    message: Message,
+    conversation_id: str,
+    people: list[Speaker],
+    signals: int,
+    phrases: list[dict[str, str]],
+) -> dict[str, Any]:
     text = message.text
     entities: list[dict[str, Any]] = []
     name, member = assignee(text, message.speaker, people)
     dates = find_dates(text, message.start.date())
     if name:
         offset = text.find(name)
-        entities.append({"type": "person", "text": name, "offset": max(offset, 0),
-                         "value": {"assignee": True, "name": name}})
+        entities.append(
+            {"type": "person", "text": name, "offset": max(offset, 0), "value": {"assignee": True, "name": name}}
+        )
     for mention in dates:
-        entities.append({"type": "date", "text": mention.text, "offset": mention.offset,
-                         "value": mention.day.isoformat()})
+        entities.append(
+            {"type": "date", "text": mention.text, "offset": mention.offset, "value": mention.day.isoformat()}
+        )
     item: dict[str, Any] = {
         "id": numeric_id(conversation_id, kind, message.id),
         "text": text,
@@ -144,8 +213,9 @@ def _is_task(text: str) -> bool:
     if not cues:
         return False
     if all(_WEAK.fullmatch(c) for c in cues):  # only "need to"/"has to": whose obligation is it?
-        return bool(_OWN.search(text) or _named(text) or re.search(r"\byou\b", text, re.I)) \
-            and not _THIRD_PARTY.search(text)
+        return bool(_OWN.search(text) or _named(text) or re.search(r"\byou\b", text, re.I)) and not _THIRD_PARTY.search(
+            text
+        )
     return True
 
 
@@ -165,12 +235,14 @@ def classify(text: str, base: date | None = None) -> str | None:
     return "action_item" if action else None
 
 
-def derive(messages: list[Message], conversation_id: str, people: list[Speaker],
-           threshold: float) -> dict[str, list[dict[str, Any]]]:
+def derive(
+    messages: list[Message], conversation_id: str, people: list[Speaker], threshold: float
+) -> dict[str, list[dict[str, Any]]]:
     """Return ``{"questions", "actionItems", "followUps"}`` lists, each item above ``threshold``."""
     out: dict[str, list[dict[str, Any]]] = {"questions": [], "actionItems": [], "followUps": []}
     for message in messages:
         kind = classify(message.text, message.start.date())
+        item: dict[str, Any]
         if kind == "question":
             item = {
                 "id": numeric_id(conversation_id, "question", message.id),

@@ -68,10 +68,12 @@ class Job:
     def finish(self, status: JobStatus, now: float) -> None:
         """End the job now with ``status`` and let the next job of the conversation start."""
         self.forced = (status, now)
-        job, previous = self.successor, self
+        previous: Job = self
+        job: Job | None = self.successor
         while job is not None:
             job.start_at = max(job.submitted_at, previous.finish_at())
-            job, previous = job.successor, job
+            previous = job
+            job = job.successor
 
 
 @dataclass

@@ -23,8 +23,10 @@ bp = Blueprint("sandbox_manage", __name__, url_prefix="/v1/manage")
 
 MAX_BODY_BYTES = 1024 * 1024
 ALLOWED_PUNCTUATION = ".'-"
-BUSY_MESSAGE = ("The Management API allows 1 concurrent call per account; wait for the running call to finish "
-                "before sending another.")
+BUSY_MESSAGE = (
+    "The Management API allows 1 concurrent call per account; wait for the running call to finish "
+    "before sending another."
+)
 
 
 def _state() -> SandboxState:
@@ -98,8 +100,9 @@ def _spec(value: Any, where: str = "") -> dict[str, Any]:
             raise bad_request(f'"{field}" is not allowed to be empty')
         bad = forbidden_characters(phrase)
         if bad:
-            raise bad_request(f'"{field}" contains punctuation that is not allowed ({" ".join(bad)}); '
-                              "only . ' and - may be used")
+            raise bad_request(
+                f'"{field}" contains punctuation that is not allowed ({" ".join(bad)}); only . \' and - may be used'
+            )
         if phrase in seen:
             raise bad_request(f'"{field}" contains a duplicate value')
         seen.add(phrase)

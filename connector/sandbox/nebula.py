@@ -68,8 +68,9 @@ def chat_streaming():
     """The reply as server-sent events, one ``{"delta"}`` per word."""
     reply = _reply(_messages(_body()))
     words = reply.split(" ")
-    events = "".join(f"data: {json.dumps({'delta': w + (' ' if i < len(words) - 1 else '')})}\n\n"
-                     for i, w in enumerate(words))
+    events = "".join(
+        f"data: {json.dumps({'delta': w + (' ' if i < len(words) - 1 else '')})}\n\n" for i, w in enumerate(words)
+    )
     return Response(events, mimetype="text/event-stream")
 
 
@@ -89,6 +90,15 @@ def generate():
         raise bad_request('"stop_sequences" must be at most 5 strings of at most 50 characters')
     output = answer(f"Conversation transcript:\n{text}\n\nQuestion: {prompt['instruction']}", date.today())
     tokens = [len(prompt["instruction"].split()), len(text.split()), len(output.split())]
-    return jsonify({"model": "nebula-sandbox", "output": {"text": output, "scores": None},
-                    "stats": {"instruction_tokens": tokens[0], "conversation_tokens": tokens[1],
-                              "output_tokens": tokens[2], "total_tokens": sum(tokens)}})
+    return jsonify(
+        {
+            "model": "nebula-sandbox",
+            "output": {"text": output, "scores": None},
+            "stats": {
+                "instruction_tokens": tokens[0],
+                "conversation_tokens": tokens[1],
+                "output_tokens": tokens[2],
+                "total_tokens": sum(tokens),
+            },
+        }
+    )

@@ -17,10 +17,28 @@ from werkzeug.datastructures import MultiDict
 
 from connector.sandbox.errors import bad_request
 
-LANGUAGES = (
-    "en-US en-GB en-AU en-IE en-IN en-ZA ru-RU fr-CA fr-FR de-DE it-IT nl-NL ja-JP es-US es-ES ar-SA hi-IN "
-    "pt-BR pt-PT fa-IR"
-).split()
+LANGUAGES = [
+    "en-US",
+    "en-GB",
+    "en-AU",
+    "en-IE",
+    "en-IN",
+    "en-ZA",
+    "ru-RU",
+    "fr-CA",
+    "fr-FR",
+    "de-DE",
+    "it-IT",
+    "nl-NL",
+    "ja-JP",
+    "es-US",
+    "es-ES",
+    "ar-SA",
+    "hi-IN",
+    "pt-BR",
+    "pt-PT",
+    "fa-IR",
+]
 
 
 @dataclass

@@ -39,7 +39,7 @@ from connector.sandbox.options import SubmitOptions
 from connector.sandbox.state import Conversation, SandboxState
 from connector.sandbox.transcript import Message, Speaker
 
-FORMAT = 1
+FORMAT: Literal[1] = 1
 #: Blueprints whose successful non-GET requests may change what is kept (control: reset, job endings).
 CHANGING_BLUEPRINTS = {"sandbox_async", "sandbox_conversations", "sandbox_experiences", "sandbox_manage"}
 CHANGING_CONTROL = {"sandbox_control.reset", "sandbox_control.complete_job", "sandbox_control.fail_job"}
@@ -88,20 +88,44 @@ class SavedState(BaseModel):
 def snapshot(state: SandboxState) -> SavedState:
     """Return what ``state`` holds that is worth keeping (a consistent copy, taken under its lock)."""
     with state.lock:
-        jobs = [SavedJob(id=j.id, conversation_id=j.conversation_id, app_id=j.app_id, submitted_at=j.submitted_at,
-                         duration=j.duration, start_at=j.start_at, messages=list(j.messages), options=j.options,
-                         fail=j.fail, webhook_url=j.webhook_url, forced=j.forced,
-                         successor=j.successor.id if j.successor else None, notified=j.notified)
-                for j in state.jobs.jobs.values()]
-        conversations = [SavedConversation(id=c.id, app_id=c.app_id, name=c.name, created_at=c.created_at,
-                                           jobs=[j.id for j in c.jobs], metadata=c.metadata, cursor=c.cursor,
-                                           submitted_messages=c.submitted_messages,
-                                           member_overrides=dict(c.member_overrides),
-                                           speaker_events=list(c.speaker_events), version=c.version)
-                         for c in state.conversations.values()]
+        jobs = [
+            SavedJob(
+                id=j.id,
+                conversation_id=j.conversation_id,
+                app_id=j.app_id,
+                submitted_at=j.submitted_at,
+                duration=j.duration,
+                start_at=j.start_at,
+                messages=list(j.messages),
+                options=j.options,
+                fail=j.fail,
+                webhook_url=j.webhook_url,
+                forced=j.forced,
+                successor=j.successor.id if j.successor else None,
+                notified=j.notified,
+            )
+            for j in state.jobs.jobs.values()
+        ]
+        conversations = [
+            SavedConversation(
+                id=c.id,
+                app_id=c.app_id,
+                name=c.name,
+                created_at=c.created_at,
+                jobs=[j.id for j in c.jobs],
+                metadata=c.metadata,
+                cursor=c.cursor,
+                submitted_messages=c.submitted_messages,
+                member_overrides=dict(c.member_overrides),
+                speaker_events=list(c.speaker_events),
+                version=c.version,
+            )
+            for c in state.conversations.values()
+        ]
         experiences = dict(state.experiences)
-    return SavedState(jobs=jobs, conversations=conversations,
-                      trackers=state.saved_trackers.export(), experiences=experiences)
+    return SavedState(
+        jobs=jobs, conversations=conversations, trackers=state.saved_trackers.export(), experiences=experiences
+    )
 
 
 def restore(state: SandboxState, saved: SavedState) -> None:
@@ -109,23 +133,42 @@ def restore(state: SandboxState, saved: SavedState) -> None:
     with state.lock:
         state.reset()
         for s in saved.jobs:
-            state.jobs.add(Job(id=s.id, conversation_id=s.conversation_id, app_id=s.app_id,
-                               submitted_at=s.submitted_at, duration=s.duration, start_at=s.start_at,
-                               messages=list(s.messages), options=s.options, fail=s.fail, webhook_url=s.webhook_url,
-                               forced=s.forced, notified=s.notified))
+            state.jobs.add(
+                Job(
+                    id=s.id,
+                    conversation_id=s.conversation_id,
+                    app_id=s.app_id,
+                    submitted_at=s.submitted_at,
+                    duration=s.duration,
+                    start_at=s.start_at,
+                    messages=list(s.messages),
+                    options=s.options,
+                    fail=s.fail,
+                    webhook_url=s.webhook_url,
+                    forced=s.forced,
+                    notified=s.notified,
+                )
+            )
         jobs = state.jobs.jobs
         for s in saved.jobs:
             jobs[s.id].successor = jobs.get(s.successor) if s.successor else None
         for c in saved.conversations:
             state.conversations[c.id] = Conversation(
-                id=c.id, app_id=c.app_id, name=c.name, created_at=c.created_at,
-                jobs=[jobs[j] for j in c.jobs if j in jobs], metadata=c.metadata, cursor=c.cursor,
-                submitted_messages=c.submitted_messages, member_overrides=c.member_overrides,
-                speaker_events=c.speaker_events, version=c.version)
+                id=c.id,
+                app_id=c.app_id,
+                name=c.name,
+                created_at=c.created_at,
+                jobs=[jobs[j] for j in c.jobs if j in jobs],
+                metadata=c.metadata,
+                cursor=c.cursor,
+                submitted_messages=c.submitted_messages,
+                member_overrides=c.member_overrides,
+                speaker_events=c.speaker_events,
+                version=c.version,
+            )
         state.saved_trackers.restore(saved.trackers)
         state.experiences.update(saved.experiences)
-        state.pending_webhooks[:] = [j for j in jobs.values()
-                                     if j.webhook_url and j.notified < len(j.transitions())]
+        state.pending_webhooks[:] = [j for j in jobs.values() if j.webhook_url and j.notified < len(j.transitions())]
     state.wake.set()
 
 
@@ -151,8 +194,11 @@ class StateFile:
         except ValidationError as error:
             kept = self.path.with_name(f"{self.path.name}.unreadable-{int(time.time())}")
             os.replace(self.path, kept)
-            print(f"warning: the sandbox state {self.path} is unreadable ({error.error_count()} problem(s), e.g. "
-                  f"{error.errors()[0]['msg']}); moved it to {kept} and started empty", file=sys.stderr)
+            print(
+                f"warning: the sandbox state {self.path} is unreadable ({error.error_count()} problem(s), e.g. "
+                f"{error.errors()[0]['msg']}); moved it to {kept} and started empty",
+                file=sys.stderr,
+            )
             return False
         restore(self.state, saved)
         self._written = raw
@@ -206,7 +252,10 @@ class StateFile:
 
         @app.after_request
         def _save(response: Response) -> Response:
-            if (request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400
-                    and (request.blueprint in CHANGING_BLUEPRINTS or request.endpoint in CHANGING_CONTROL)):
+            if (
+                request.method not in ("GET", "HEAD", "OPTIONS")
+                and response.status_code < 400
+                and (request.blueprint in CHANGING_BLUEPRINTS or request.endpoint in CHANGING_CONTROL)
+            ):
                 self.save()  # an OSError answers 500: the change is not acknowledged as kept
             return response

@@ -5,17 +5,120 @@ from __future__ import annotations
 import re
 
 POSITIVE = frozenset(
-    """good great excellent happy love loved perfect appreciate appreciated thanks thank awesome amazing useful
-    helpful glad pleased impressive strong easy fantastic wonderful nice best excited recommend valuable success
-    successful smooth fast quick welcome enjoy enjoyed benefit improved better clear fair solid""".split()
+    [
+        "good",
+        "great",
+        "excellent",
+        "happy",
+        "love",
+        "loved",
+        "perfect",
+        "appreciate",
+        "appreciated",
+        "thanks",
+        "thank",
+        "awesome",
+        "amazing",
+        "useful",
+        "helpful",
+        "glad",
+        "pleased",
+        "impressive",
+        "strong",
+        "easy",
+        "fantastic",
+        "wonderful",
+        "nice",
+        "best",
+        "excited",
+        "recommend",
+        "valuable",
+        "success",
+        "successful",
+        "smooth",
+        "fast",
+        "quick",
+        "welcome",
+        "enjoy",
+        "enjoyed",
+        "benefit",
+        "improved",
+        "better",
+        "clear",
+        "fair",
+        "solid",
+    ]
 )
 NEGATIVE = frozenset(
-    """bad terrible awful hate hated frustrating frustrated problem problems issue issues slow expensive difficult
-    broken fail failing failed failure error errors poor disappointed disappointing annoying confusing mess angry
-    upset worse worst cancel concern concerned concerns complaint sorry unfortunately trouble timeout bug bugs
-    delay delayed risk painful lost losing hard""".split()
+    [
+        "bad",
+        "terrible",
+        "awful",
+        "hate",
+        "hated",
+        "frustrating",
+        "frustrated",
+        "problem",
+        "problems",
+        "issue",
+        "issues",
+        "slow",
+        "expensive",
+        "difficult",
+        "broken",
+        "fail",
+        "failing",
+        "failed",
+        "failure",
+        "error",
+        "errors",
+        "poor",
+        "disappointed",
+        "disappointing",
+        "annoying",
+        "confusing",
+        "mess",
+        "angry",
+        "upset",
+        "worse",
+        "worst",
+        "cancel",
+        "concern",
+        "concerned",
+        "concerns",
+        "complaint",
+        "sorry",
+        "unfortunately",
+        "trouble",
+        "timeout",
+        "bug",
+        "bugs",
+        "delay",
+        "delayed",
+        "risk",
+        "painful",
+        "lost",
+        "losing",
+        "hard",
+    ]
 )
-NEGATORS = frozenset("not no never don't doesn't didn't isn't wasn't aren't can't cannot won't hardly".split())
+NEGATORS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "don't",
+        "doesn't",
+        "didn't",
+        "isn't",
+        "wasn't",
+        "aren't",
+        "can't",
+        "cannot",
+        "won't",
+        "hardly",
+    ]
+)
 _WORD = re.compile(r"[a-z']+")
 
 

@@ -108,8 +108,14 @@ class SandboxState:
 
     # -- jobs ------------------------------------------------------------------------------
 
-    def submit(self, app_id: str, conversation_id: str | None, options: SubmitOptions,
-               build: MessageBuilder, fail: bool = False) -> tuple[str, str]:
+    def submit(
+        self,
+        app_id: str,
+        conversation_id: str | None,
+        options: SubmitOptions,
+        build: MessageBuilder,
+        fail: bool = False,
+    ) -> tuple[str, str]:
         """Create a job (and a conversation when ``conversation_id`` is None); return both ids."""
         with self.lock:
             now = time.time()
@@ -129,9 +135,18 @@ class SandboxState:
             conv.submitted_messages += len(messages)
             previous = conv.jobs[-1] if conv.jobs else None
             start = max(now, previous.finish_at()) if previous else now
-            job = Job(id=new_job_id(), conversation_id=conv.id, app_id=app_id, submitted_at=now,
-                      duration=config.job_seconds, start_at=start, messages=messages, options=options,
-                      fail=fail, webhook_url=options.webhook_url if config.send_webhooks else None)
+            job = Job(
+                id=new_job_id(),
+                conversation_id=conv.id,
+                app_id=app_id,
+                submitted_at=now,
+                duration=config.job_seconds,
+                start_at=start,
+                messages=messages,
+                options=options,
+                fail=fail,
+                webhook_url=options.webhook_url if config.send_webhooks else None,
+            )
             if previous is not None:
                 previous.successor = job
             conv.jobs.append(job)

@@ -15,11 +15,17 @@ from connector.sandbox.ids import numeric_id
 from connector.sandbox.people import members
 from connector.sandbox.transcript import Message
 
-_GREETING = re.compile(r"^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|morning|welcome)\b|"
-                       r"\b(?:this is|i'm|i am|my name is) [A-Z]", re.I)
-_WEIGHTY = re.compile(r"\$|\d|\b(?:dollars?|euros?|pounds?|budget|price|pricing|cost|quote|competitor|also "
-                      r"(?:talking|looking|evaluating)|worry|worried|concern|risk|problem|issue|blocked|down|outage|"
-                      r"failed|decided|agreed|included|covered|approval|sign off|lost)\b", re.I)
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|morning|welcome)\b|"
+    r"\b(?:this is|i'm|i am|my name is) [A-Z]",
+    re.I,
+)
+_WEIGHTY = re.compile(
+    r"\$|\d|\b(?:dollars?|euros?|pounds?|budget|price|pricing|cost|quote|competitor|also "
+    r"(?:talking|looking|evaluating)|worry|worried|concern|risk|problem|issue|blocked|down|outage|"
+    r"failed|decided|agreed|included|covered|approval|sign off|lost)\b",
+    re.I,
+)
 MAX_STATEMENTS, MAX_QUESTIONS, MAX_STEPS, MAX_ITEMS = 3, 2, 3, 6
 
 
@@ -37,14 +43,22 @@ def _covers(message: Message, topic: dict[str, Any]) -> bool:
 
 def _statements(messages: list[Message], topics: list[dict[str, Any]], taken: set[str]) -> list[Message]:
     """Pick key sentences greedily: each must name a topic not covered yet (weighty ones first)."""
-    candidates = [m for m in messages if m.id not in taken and len(m.text.split()) >= 6
-                  and not m.text.rstrip().endswith("?") and not _GREETING.search(m.text)]
+    candidates = [
+        m
+        for m in messages
+        if m.id not in taken
+        and len(m.text.split()) >= 6
+        and not m.text.rstrip().endswith("?")
+        and not _GREETING.search(m.text)
+    ]
     covered: set[str] = set()
     picked: list[Message] = []
     while len(picked) < MAX_STATEMENTS:
-        def gain(m: Message) -> tuple[int, int]:
+
+        def gain(m: Message, covered: set[str] = covered) -> tuple[int, int]:
             new = sum(1 for t in topics if _covers(m, t) and t["text"] not in covered)
             return (new + (2 if new and _WEIGHTY.search(m.text) else 0), -messages.index(m))
+
         best = max((m for m in candidates if m not in picked), key=gain, default=None)
         if best is None or gain(best)[0] == 0:
             break
@@ -61,9 +75,14 @@ def _step(item: dict[str, Any]) -> str:
     return f"{text} ({', '.join(details)})" if details else text
 
 
-def derive(messages: list[Message], conversation_id: str, topics: list[dict[str, Any]],
-           action_items: list[dict[str, Any]], questions: list[dict[str, Any]] | None = None,
-           follow_ups: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def derive(
+    messages: list[Message],
+    conversation_id: str,
+    topics: list[dict[str, Any]],
+    action_items: list[dict[str, Any]],
+    questions: list[dict[str, Any]] | None = None,
+    follow_ups: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """Return Symbl's summary items ``{id, text, messageRefs}``."""
     if not messages:
         return []
@@ -84,15 +103,24 @@ def derive(messages: list[Message], conversation_id: str, topics: list[dict[str,
         asker = by_id.get(question["messageIds"][0])
         who = _who(asker) if asker else "A participant"
         parts.append((f"{who} asked: {question['text']}", question["messageIds"]))
-    steps = sorted(action_items + follow_ups, key=lambda i: list(by_id).index(i["messageIds"][0])
-                   if i["messageIds"][0] in by_id else 0)[:MAX_STEPS]
+    steps = sorted(
+        action_items + follow_ups,
+        key=lambda i: list(by_id).index(i["messageIds"][0]) if i["messageIds"][0] in by_id else 0,
+    )[:MAX_STEPS]
     if steps:
-        parts.append((f"Next steps: {'; '.join(_step(i) for i in steps)}.",
-                      [mid for item in steps for mid in item["messageIds"]]))
+        parts.append(
+            (
+                f"Next steps: {'; '.join(_step(i) for i in steps)}.",
+                [mid for item in steps for mid in item["messageIds"]],
+            )
+        )
     if not parts:
         parts.append((messages[0].text, [messages[0].id]))
     return [
-        {"id": numeric_id(conversation_id, "summary", i, text), "text": text,
-         "messageRefs": [{"id": mid} for mid in refs]}
+        {
+            "id": numeric_id(conversation_id, "summary", i, text),
+            "text": text,
+            "messageRefs": [{"id": mid} for mid in refs],
+        }
         for i, (text, refs) in enumerate(parts[:MAX_ITEMS])
     ]

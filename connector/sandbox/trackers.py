@@ -15,8 +15,9 @@ def _pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(phrase.strip()) + r"(?!\w)", re.I)
 
 
-def derive(messages: list[Message], conversation_id: str, trackers: list[dict[str, Any]],
-           insights: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def derive(
+    messages: list[Message], conversation_id: str, trackers: list[dict[str, Any]], insights: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Return the detected trackers (only those with at least one match)."""
     by_message: dict[str, list[dict[str, Any]]] = {}
     for insight in insights:
@@ -35,12 +36,24 @@ def derive(messages: list[Message], conversation_id: str, trackers: list[dict[st
                 message_refs.append({"id": message.id, "text": message.text, "offset": hit.start()})
                 for insight in by_message.get(message.id, []):
                     found = pattern.search(insight["text"])
-                    insight_refs.append({"id": insight["id"], "type": insight["type"], "text": insight["text"],
-                                         "offset": found.start() if found else -1})
+                    insight_refs.append(
+                        {
+                            "id": insight["id"],
+                            "type": insight["type"],
+                            "text": insight["text"],
+                            "offset": found.start() if found else -1,
+                        }
+                    )
             if message_refs:
-                matches.append({"type": "vocabulary", "value": phrase, "messageRefs": message_refs,
-                                "insightRefs": insight_refs})
+                matches.append(
+                    {"type": "vocabulary", "value": phrase, "messageRefs": message_refs, "insightRefs": insight_refs}
+                )
         if matches:
-            detected.append({"id": numeric_id(conversation_id, "tracker", tracker["name"]), "name": tracker["name"],
-                             "matches": matches})
+            detected.append(
+                {
+                    "id": numeric_id(conversation_id, "tracker", tracker["name"]),
+                    "name": tracker["name"],
+                    "matches": matches,
+                }
+            )
     return detected

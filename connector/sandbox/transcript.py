@@ -9,6 +9,7 @@ whatever the conversation already holds (appends included).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,8 +20,24 @@ from connector.sandbox.ids import numeric_id, parse_iso, uuid_id
 SECONDS_PER_WORD = 0.4  # 150 words per minute
 GAP = timedelta(seconds=0.6)  # silence between two submitted messages / script lines
 
-_ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "prof.", "sr.", "jr.", "st.", "vs.", "etc.", "e.g.", "i.e.",
-                  "no.", "approx.", "a.m.", "p.m."}
+_ABBREVIATIONS = {
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "prof.",
+    "sr.",
+    "jr.",
+    "st.",
+    "vs.",
+    "etc.",
+    "e.g.",
+    "i.e.",
+    "no.",
+    "approx.",
+    "a.m.",
+    "p.m.",
+}
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+")
 
 
@@ -87,8 +104,15 @@ def speaker_from(value: Any) -> Speaker | None:
     return Speaker(key=key, name=name or (user_id or email or "").split("@")[0], user_id=user_id, email=email)
 
 
-def _timed(conversation_id: str, index: int, sentences: list[str], speaker: Speaker | None,
-           start: datetime, end: datetime | None, spoken: bool) -> list[Message]:
+def _timed(
+    conversation_id: str,
+    index: int,
+    sentences: list[str],
+    speaker: Speaker | None,
+    start: datetime,
+    end: datetime | None,
+    spoken: bool,
+) -> list[Message]:
     words = [max(1, len(s.split())) for s in sentences]
     if end is None or end <= start:
         end = start + timedelta(seconds=sum(words) * SECONDS_PER_WORD)
@@ -139,8 +163,9 @@ def submission_time(epoch: float) -> datetime:
     return datetime.fromtimestamp(round(epoch, 3), UTC)
 
 
-def text_messages(conversation_id: str, raw: list[dict[str, Any]], cursor: datetime | None,
-                  first_index: int, submitted: datetime) -> tuple[list[Message], datetime]:
+def text_messages(
+    conversation_id: str, raw: list[dict[str, Any]], cursor: datetime | None, first_index: int, submitted: datetime
+) -> tuple[list[Message], datetime]:
     """Build timed sentence messages from a text submit; return them and the new time cursor.
 
     ``cursor`` is None for a new conversation: it then starts at the first message's ``startTime``
@@ -157,15 +182,21 @@ def text_messages(conversation_id: str, raw: list[dict[str, Any]], cursor: datet
         duration = item.get("duration") or {}
         start = parse_iso(duration.get("startTime")) or cursor
         end = parse_iso(duration.get("endTime"))
-        built = _timed(conversation_id, first_index + len(out), sentences, speaker_from(item.get("from")),
-                       start, end, spoken=False)
+        built = _timed(
+            conversation_id, first_index + len(out), sentences, speaker_from(item.get("from")), start, end, spoken=False
+        )
         out.extend(built)
         cursor = max(cursor, built[-1].end) + GAP
     return out, cursor
 
 
-def script_messages(conversation_id: str, lines: list[tuple[Speaker | None, str]], cursor: datetime | None,
-                    first_index: int, submitted: datetime) -> tuple[list[Message], datetime]:
+def script_messages(
+    conversation_id: str,
+    lines: Sequence[tuple[Speaker | None, str]],
+    cursor: datetime | None,
+    first_index: int,
+    submitted: datetime,
+) -> tuple[list[Message], datetime]:
     """Build timed messages from ``(speaker, line)`` pairs of recognised speech (from ``submitted`` if new)."""
     out: list[Message] = []
     cursor = cursor or submitted

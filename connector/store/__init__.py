@@ -8,7 +8,9 @@
 - ``redis://[:password@]host:port/db`` or ``rediss://...`` (TLS); an optional ``?prefix=name:``
   query parameter sets the key prefix (default ``connector:``).
 
-This package must not call Symbl or any URL, nor know about HTTP.
+The interface comes in facets (base.py); `keys.py` names every key of the expiring values and
+`lease.py` is the one helper for cross-process locks and claims. This package must not call Symbl
+or any URL, nor know about HTTP.
 """
 
 from __future__ import annotations

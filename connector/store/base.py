@@ -4,9 +4,10 @@ Two backends implement `Store`: SQLite (`sqlite.py`, the embedded default, one f
 workers of one machine) and Redis (`redis.py`, shared by several processes or machines). Both
 pass the same contract tests (tests/store/test_contract.py).
 
-What it holds: submissions (never lost: written before the caller is answered), small expiring
-values (token cache, idempotency keys, leases), hook subscriptions, the callback outbox, and a
-notification channel that wakes waiters in every worker and instance.
+What it holds, one facet (protocol) each: submissions (never lost: written before the caller is
+answered) and the queue of those not yet sent, batches, small expiring values (token cache,
+idempotency keys, leases; key names in `keys.py`, leases through `lease.py`), hook subscriptions,
+the callback outbox, and a notification channel that wakes waiters in every worker and instance.
 
 What it must not do: call Symbl or any URL, or know about HTTP. Secrets: the token cache, callers'
 own Symbl credentials, the webhook path secret and hook secrets reach a backend only encrypted
@@ -22,7 +23,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from connector.insights.contract import JobStatus
+from connector.status import JobStatus
 
 OutboxStatus = Literal["pending", "delivered", "dead"]
 
@@ -46,6 +47,26 @@ class Submission(BaseModel):
     error: dict[str, Any] | None = None
     created_at: float
     updated_at: float
+
+
+class BatchRecord(BaseModel):
+    """A batch of conversations submitted at once (its items are `BatchItem`s)."""
+
+    id: str
+    api_key_id: str
+    created_at: float
+    callback_url: str | None = None
+    cancelled_at: float | None = None
+
+
+class BatchItem(BaseModel):
+    """One item of a batch: the submission it became (or an earlier one it reuses)."""
+
+    index: int
+    name: str = ""
+    key: str = Field("", description="The caller's ID for the item (e.g. a recording ID), or empty.")
+    job_id: str = Field(description="The facade job ID: a queued ID, or the earlier submission's when reused.")
+    reused: bool = False
 
 
 class Hook(BaseModel):
@@ -76,17 +97,20 @@ class OutboxEvent(BaseModel):
     last_error: str = ""
 
 
-class Store(Protocol):
-    """The facade's shared state. Implementations must be safe to use from many threads."""
+class Health(Protocol):
+    """Is the store there."""
 
-    # -- health ------------------------------------------------------------------
     def ping(self) -> None:
         """Raise `StoreUnavailable` unless the store answers."""
 
     def close(self) -> None:
         """Release connections and stop listener threads."""
 
-    # -- small expiring values: token cache, idempotency keys, leases -------------
+
+class KeyValues(Protocol):
+    """Small expiring values: token cache, idempotency keys, leases (`lease.py`), caches.
+    Every key name is in `keys.py`."""
+
     def kv_get(self, key: str) -> str | None:
         """Return the value, or None when absent or expired."""
 
@@ -99,7 +123,10 @@ class Store(Protocol):
     def kv_delete(self, key: str, expected: str | None = None) -> bool:
         """Delete the key (only if its value is ``expected``, when given); True if deleted."""
 
-    # -- submissions ----------------------------------------------------------------
+
+class Submissions(Protocol):
+    """Jobs submitted through the facade: never lost, written before the caller is answered."""
+
     def put_submission(self, sub: Submission) -> None:
         """Insert or replace a submission, durably, before returning."""
 
@@ -123,7 +150,22 @@ class Store(Protocol):
     def pending_submissions(self, limit: int = 500) -> list[Submission]:
         """Return submissions whose status is not terminal (completed/failed), oldest first."""
 
-    # -- the queue of work not yet sent to Symbl (status ``queued``) -------------------------
+    def set_status(self, job_id: str, status: JobStatus) -> bool:
+        """Record a non-terminal status change; a no-op (False) if the job is already terminal."""
+
+    def finish_submission(
+        self, job_id: str, status: JobStatus, error: dict[str, Any] | None, events: list[OutboxEvent]
+    ) -> bool:
+        """Atomically move a job to a terminal status and enqueue its deliveries.
+
+        Only the first call for a job succeeds (returns True and enqueues ``events``); later calls,
+        from any worker or instance, return False and enqueue nothing.
+        """
+
+
+class Queue(Protocol):
+    """Work not yet sent to Symbl (submissions with status ``queued``) and its dispatch."""
+
     def put_submissions(self, subs: list[Submission]) -> None:
         """Insert or replace many submissions in one durable step (a batch's queued items)."""
 
@@ -139,19 +181,26 @@ class Store(Protocol):
         and make ``queued_id`` an alias of ``sub.job_id``: from then on ``get_submission(queued_id)``
         returns ``sub``'s record. False (and nothing written) unless ``queued_id`` is still ``queued``."""
 
-    def set_status(self, job_id: str, status: JobStatus) -> bool:
-        """Record a non-terminal status change; a no-op (False) if the job is already terminal."""
 
-    def finish_submission(
-        self, job_id: str, status: JobStatus, error: dict[str, Any] | None, events: list[OutboxEvent]
-    ) -> bool:
-        """Atomically move a job to a terminal status and enqueue its deliveries.
+class Batches(Protocol):
+    """Batches and their items (the items' progress is read from their submissions)."""
 
-        Only the first call for a job succeeds (returns True and enqueues ``events``); later calls,
-        from any worker or instance, return False and enqueue nothing.
-        """
+    def put_batch(self, batch: BatchRecord, items: list[BatchItem]) -> None:
+        """Save a new batch with its items, durably, in one step."""
 
-    # -- hooks ----------------------------------------------------------------------
+    def get_batch(self, batch_id: str) -> BatchRecord | None:
+        """Return a batch by ID."""
+
+    def batch_items(self, batch_id: str) -> list[BatchItem]:
+        """Return a batch's items in index order."""
+
+    def cancel_batch(self, batch_id: str, at: float) -> None:
+        """Record that the batch was cancelled at ``at`` (the first time only)."""
+
+
+class Hooks(Protocol):
+    """REST-hook subscriptions of API keys."""
+
     def add_hook(self, hook: Hook) -> None:
         """Save a subscription."""
 
@@ -164,7 +213,10 @@ class Store(Protocol):
     def delete_hook(self, api_key_id: str, hook_id: str) -> bool:
         """Delete one of the key's subscriptions; False if it does not exist or is another key's."""
 
-    # -- outbox -------------------------------------------------------------------------
+
+class Outbox(Protocol):
+    """Callback and hook deliveries, retried until delivered or dead."""
+
     def due_events(self, now: float, limit: int = 50) -> list[OutboxEvent]:
         """Return pending events whose next attempt is due, oldest first."""
 
@@ -179,10 +231,18 @@ class Store(Protocol):
     def outbox_counts(self) -> dict[str, int]:
         """Return the number of events per status (pending, delivered, dead)."""
 
-    # -- notifications across workers and instances ------------------------------------
+
+class Notifications(Protocol):
+    """Job status changes across workers and instances."""
+
     def publish(self, job_id: str, status: str) -> None:
         """Tell every listener (in any process) that a job's status changed."""
 
     def listen(self, handler: Callable[[str, str], None]) -> Callable[[], None]:
         """Call ``handler(job_id, status)`` for every publish (from any process) from now on,
         within a fraction of a second, on a background thread; return a function that stops it."""
+
+
+class Store(Health, KeyValues, Submissions, Queue, Batches, Hooks, Outbox, Notifications, Protocol):
+    """The facade's shared state: every facet above. Implementations must be safe to use from many
+    threads; a component that needs one facet takes that facet's type."""

@@ -7,6 +7,7 @@ Layout (every key starts with the prefix, ``connector:`` by default):
   are sorted sets of job IDs by created_at; ``subs:pending`` holds the non-terminal ones (the
   queue and the in-flight count are scans of it); ``alias:<queued_id>`` names the job a queued
   submission became;
+- ``batch:<id>``: a hash per batch; ``batch-items:<id>`` the list of its items (JSON, in index order);
 - ``hook:<id>``: a hash per subscription; ``hooks:key:<api_key_id>`` a sorted set by created_at;
 - ``event:<id>``: a hash per outbox event; ``outbox:pending`` is a sorted set by next attempt time,
   ``outbox:delivered`` and ``outbox:dead`` hold the others;
@@ -37,8 +38,16 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from connector.insights.contract import TERMINAL_STATUSES, JobStatus
-from connector.store.base import Hook, OutboxEvent, OutboxStatus, Submission, StoreUnavailable
+from connector.status import TERMINAL_STATUSES, JobStatus
+from connector.store.base import (
+    BatchItem,
+    BatchRecord,
+    Hook,
+    OutboxEvent,
+    OutboxStatus,
+    StoreUnavailable,
+    Submission,
+)
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +197,9 @@ class RedisStore:
             health_check_interval=10,
             # retry only when the command surely did not run (a dropped pooled connection after a
             # restart); a timeout may have run it, so it is reported instead of repeated
-            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2, supported_errors=(redis.exceptions.ConnectionError,)),
+            retry=Retry(
+                ExponentialBackoff(cap=0.5, base=0.05), 2, supported_errors=(redis.exceptions.ConnectionError,)
+            ),
         )
         reg = self._client.register_script
         self._put_submission = reg(_PUT_SUBMISSION)
@@ -278,7 +289,8 @@ class RedisStore:
     def count_in_flight(self, credential_id: str) -> int:
         """The credential's submissions at Symbl and not finished (a scan of the pending set)."""
         return sum(
-            1 for _, (status, cred) in self._pending_fields("status", "credential_id")
+            1
+            for _, (status, cred) in self._pending_fields("status", "credential_id")
             if cred == credential_id and status in ("scheduled", "in_progress")
         )
 
@@ -286,8 +298,13 @@ class RedisStore:
     def dispatch_submission(self, queued_id: str, sub: Submission) -> bool:
         """Replace the queued submission by the dispatched one and alias its ID, in one script."""
         call = self._put_call(sub)
-        keys = [self._k("sub", queued_id), self._k("subs", "pending"), *call["keys"][0:1], *call["keys"][2:4],
-                self._k("alias", queued_id)]
+        keys = [
+            self._k("sub", queued_id),
+            self._k("subs", "pending"),
+            *call["keys"][0:1],
+            *call["keys"][2:4],
+            self._k("alias", queued_id),
+        ]
         fields = call["args"][4:]
         args = [queued_id, sub.job_id, repr(sub.created_at), call["args"][2], self.prefix, *fields]
         return self._dispatch_script(keys=keys, args=args) == 1
@@ -296,14 +313,14 @@ class RedisStore:
         """(job_id, [field values]) of every pending submission, oldest first, in pages."""
         start = 0
         while True:
-            ids = self._client.zrange(self._k("subs", "pending"), start, start + _PAGE * 5 - 1)
+            ids: list[str] = self._client.zrange(self._k("subs", "pending"), start, start + _PAGE * 5 - 1)  # type: ignore[assignment]
             if not ids:
                 return
             pipe = self._client.pipeline(transaction=False)
-            for job_id in ids:  # type: ignore[union-attr]
+            for job_id in ids:
                 pipe.hmget(self._k("sub", job_id), list(names))
-            yield from zip(ids, pipe.execute(), strict=True)  # type: ignore[arg-type]
-            if len(ids) < _PAGE * 5:  # type: ignore[arg-type]
+            yield from zip(ids, pipe.execute(), strict=True)
+            if len(ids) < _PAGE * 5:
                 return
             start += _PAGE * 5
 
@@ -358,7 +375,7 @@ class RedisStore:
             for sub in self._submissions(ids):  # type: ignore[arg-type]
                 if (needle is None or needle in sub.name.casefold()) and (status is None or sub.status == status):
                     found.append(sub)
-            if len(ids) < _PAGE:  # type: ignore[arg-type]
+            if len(ids) < _PAGE:  # type: ignore[arg-type,unused-ignore]
                 break
             start += _PAGE
         return found[: max(0, limit)]
@@ -398,6 +415,38 @@ class RedisStore:
         for job_id in job_ids:
             pipe.hgetall(self._k("sub", job_id))
         return [_submission(h) for h in pipe.execute() if h]
+
+    # -- batches ------------------------------------------------------------------------
+    @_translated
+    def put_batch(self, batch: BatchRecord, items: list[BatchItem]) -> None:
+        """Save a new batch with its items, durably, in one step."""
+        fields: dict[Any, Any] = {k: json.dumps(v) for k, v in batch.model_dump().items() if v is not None}
+        pipe = self._client.pipeline(transaction=True)
+        pipe.hset(self._k("batch", batch.id), mapping=fields)
+        if items:
+            pipe.rpush(self._k("batch-items", batch.id), *(i.model_dump_json() for i in items))
+        pipe.execute()
+
+    @_translated
+    def get_batch(self, batch_id: str) -> BatchRecord | None:
+        """Return a batch by ID."""
+        raw: dict[str, str] = self._client.hgetall(self._k("batch", batch_id))  # type: ignore[assignment]
+        if not raw:
+            return None
+        return BatchRecord.model_validate({k: json.loads(v) for k, v in raw.items()})
+
+    @_translated
+    def batch_items(self, batch_id: str) -> list[BatchItem]:
+        """Return a batch's items in index order."""
+        rows: list[str] = self._client.lrange(self._k("batch-items", batch_id), 0, -1)  # type: ignore[assignment]
+        return [BatchItem.model_validate_json(row) for row in rows]
+
+    @_translated
+    def cancel_batch(self, batch_id: str, at: float) -> None:
+        """Record that the batch was cancelled at ``at`` (the first time only)."""
+        key = self._k("batch", batch_id)
+        if self._client.exists(key):
+            self._client.hsetnx(key, "cancelled_at", json.dumps(at))
 
     # -- hooks -----------------------------------------------------------------------
     @_translated

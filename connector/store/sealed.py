@@ -20,12 +20,13 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from connector.store import keys
 from connector.store.base import Hook, Store
 
 log = logging.getLogger(__name__)
 
 PREFIX = "enc:v1:"
-SEALED_KEYS = ("token:", "cred:", "symbl-webhook-secret")
+SEALED_KEYS = keys.SEALED
 """kv keys whose values are secrets (by prefix)."""
 KEY_FILE = "connector.key"
 ENV = "CONNECTOR_ENCRYPTION_KEY"
@@ -60,7 +61,7 @@ class Sealer:
         if not text.startswith(PREFIX):
             return text  # written before encryption at rest: read as it is
         try:
-            return self._fernet.decrypt(text[len(PREFIX):].encode()).decode()
+            return self._fernet.decrypt(text[len(PREFIX) :].encode()).decode()
         except InvalidToken:
             log.warning("a stored secret cannot be decrypted with the configured %s; ignoring it", ENV)
             return None

@@ -24,8 +24,16 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from connector.insights.contract import TERMINAL_STATUSES, JobStatus
-from connector.store.base import Hook, OutboxEvent, OutboxStatus, Submission, StoreUnavailable
+from connector.status import TERMINAL_STATUSES, JobStatus
+from connector.store.base import (
+    BatchItem,
+    BatchRecord,
+    Hook,
+    OutboxEvent,
+    OutboxStatus,
+    StoreUnavailable,
+    Submission,
+)
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +101,22 @@ CREATE TABLE IF NOT EXISTS aliases (
     alias TEXT PRIMARY KEY,
     job_id TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS batches (
+    id TEXT PRIMARY KEY,
+    api_key_id TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    callback_url TEXT,
+    cancelled_at REAL
+);
+CREATE TABLE IF NOT EXISTS batch_items (
+    batch_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    job_id TEXT NOT NULL,
+    reused INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, idx)
+);
 CREATE TABLE IF NOT EXISTS notifications (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     job_id TEXT NOT NULL,
@@ -106,8 +130,7 @@ _SUBMISSION_COLUMNS = (
     "callback_url, error, created_at, updated_at"
 )
 _OUTBOX_COLUMNS = (
-    "id, kind, event, target_url, hook_id, job_id, payload, status, attempts, next_attempt_at, "
-    "created_at, last_error"
+    "id, kind, event, target_url, hook_id, job_id, payload, status, attempts, next_attempt_at, created_at, last_error"
 )
 
 
@@ -258,7 +281,9 @@ class SqliteStore:
         """Set a value that expires after ``ttl`` seconds."""
         _check_ttl(ttl)
         with self._conn() as conn:
-            conn.execute("INSERT OR REPLACE INTO kv (key, value, expires_at) VALUES (?, ?, ?)", (key, value, time.time() + ttl))
+            conn.execute(
+                "INSERT OR REPLACE INTO kv (key, value, expires_at) VALUES (?, ?, ?)", (key, value, time.time() + ttl)
+            )
             self._maybe_cleanup(conn)
 
     def kv_set_if_absent(self, key: str, value: str, ttl: float) -> bool:
@@ -313,7 +338,8 @@ class SqliteStore:
         limit: int = 50,
     ) -> list[Submission]:
         """Return one key's submissions, newest first; ``name`` matches a substring, case-insensitively."""
-        where, args = ["api_key_id = ?"], [api_key_id]
+        where: list[str] = ["api_key_id = ?"]
+        args: list[Any] = [api_key_id]
         if name:
             where.append("instr(casefold(name), ?) > 0")
             args.append(name.casefold())
@@ -359,8 +385,10 @@ class SqliteStore:
             gone = conn.execute("DELETE FROM submissions WHERE job_id = ? AND status = 'queued'", (queued_id,))
             if gone.rowcount != 1:
                 return False
-            conn.execute(f"INSERT OR REPLACE INTO submissions ({_SUBMISSION_COLUMNS}) VALUES ({_marks(12)})",
-                         _submission_row(sub))
+            conn.execute(
+                f"INSERT OR REPLACE INTO submissions ({_SUBMISSION_COLUMNS}) VALUES ({_marks(12)})",
+                _submission_row(sub),
+            )
             conn.execute("INSERT OR REPLACE INTO aliases (alias, job_id) VALUES (?, ?)", (queued_id, sub.job_id))
             return True
 
@@ -405,6 +433,43 @@ class SqliteStore:
             rows = conn.execute(f"SELECT {_SUBMISSION_COLUMNS} FROM submissions {clause}", args).fetchall()
         return [_submission(row) for row in rows]
 
+    # -- batches ------------------------------------------------------------------------
+    def put_batch(self, batch: BatchRecord, items: list[BatchItem]) -> None:
+        """Save a new batch with its items, durably, in one step."""
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO batches (id, api_key_id, created_at, callback_url, cancelled_at) VALUES (?, ?, ?, ?, ?)",
+                (batch.id, batch.api_key_id, batch.created_at, batch.callback_url, batch.cancelled_at),
+            )
+            conn.executemany(
+                "INSERT INTO batch_items (batch_id, idx, name, item_key, job_id, reused) VALUES (?, ?, ?, ?, ?, ?)",
+                [(batch.id, i.index, i.name, i.key, i.job_id, int(i.reused)) for i in items],
+            )
+
+    def get_batch(self, batch_id: str) -> BatchRecord | None:
+        """Return a batch by ID."""
+        with self._conn() as conn:
+            row = conn.execute(
+                "SELECT id, api_key_id, created_at, callback_url, cancelled_at FROM batches WHERE id = ?", (batch_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        return BatchRecord(id=row[0], api_key_id=row[1], created_at=row[2], callback_url=row[3], cancelled_at=row[4])
+
+    def batch_items(self, batch_id: str) -> list[BatchItem]:
+        """Return a batch's items in index order."""
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT idx, name, item_key, job_id, reused FROM batch_items WHERE batch_id = ? ORDER BY idx",
+                (batch_id,),
+            ).fetchall()
+        return [BatchItem(index=r[0], name=r[1], key=r[2], job_id=r[3], reused=bool(r[4])) for r in rows]
+
+    def cancel_batch(self, batch_id: str, at: float) -> None:
+        """Record that the batch was cancelled at ``at`` (the first time only)."""
+        with self._conn() as conn:
+            conn.execute("UPDATE batches SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL", (at, batch_id))
+
     # -- hooks -----------------------------------------------------------------------
     def add_hook(self, hook: Hook) -> None:
         """Save a subscription."""
@@ -429,11 +494,15 @@ class SqliteStore:
     def delete_hook(self, api_key_id: str, hook_id: str) -> bool:
         """Delete one of the key's subscriptions; False if it does not exist or is another key's."""
         with self._conn() as conn:
-            return conn.execute("DELETE FROM hooks WHERE id = ? AND api_key_id = ?", (hook_id, api_key_id)).rowcount == 1
+            return (
+                conn.execute("DELETE FROM hooks WHERE id = ? AND api_key_id = ?", (hook_id, api_key_id)).rowcount == 1
+            )
 
     def _hooks(self, clause: str, args: Any) -> list[Hook]:
         with self._conn() as conn:
-            rows = conn.execute(f"SELECT id, api_key_id, target_url, event, secret, created_at FROM hooks {clause}", args)
+            rows = conn.execute(
+                f"SELECT id, api_key_id, target_url, event, secret, created_at FROM hooks {clause}", args
+            )
             names = ("id", "api_key_id", "target_url", "event", "secret", "created_at")
             return [Hook(**dict(zip(names, row, strict=True))) for row in rows.fetchall()]
 
@@ -441,7 +510,8 @@ class SqliteStore:
     def due_events(self, now: float, limit: int = 50) -> list[OutboxEvent]:
         """Return pending events whose next attempt is due, oldest first."""
         return self._events(
-            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?", (now, max(0, limit))
+            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+            (now, max(0, limit)),
         )
 
     def get_event(self, event_id: str) -> OutboxEvent | None:

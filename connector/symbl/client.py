@@ -150,7 +150,14 @@ class SymblClient:
         A streamed ``data`` body cannot be replayed, so it is sent once (no retries)."""
         headers = {"Content-Type": content_type} if content_type else {}
         return self._send(
-            method, path, credential, deadline, json=json_body, params=params, data=data, headers=headers,
+            method,
+            path,
+            credential,
+            deadline,
+            json=json_body,
+            params=params,
+            data=data,
+            headers=headers,
             replayable=data is None,
         )
 
@@ -176,8 +183,9 @@ class SymblClient:
         data = self._send("GET", path, credential, deadline)
         return data if isinstance(data, dict) else {}
 
-    def create_experience(self, credential: Credential, conversation_id: str, body: dict[str, Any],
-                          deadline: float) -> dict[str, Any]:
+    def create_experience(
+        self, credential: Credential, conversation_id: str, body: dict[str, Any], deadline: float
+    ) -> dict[str, Any]:
         """Create a hosted summary page: ``{name, url}``. Not idempotent: one call, no retry."""
         path = f"/v1/conversations/{quote(conversation_id, safe='')}/experiences"
         data = self._send("POST", path, credential, deadline, json=body, replayable=False)
@@ -193,12 +201,15 @@ class SymblClient:
         """One saved tracker ``{id, name, vocabulary}``."""
         return self._send("GET", f"{MANAGE_TRACKER}/{segment(tracker_id)}", credential, deadline)["tracker"]
 
-    def create_trackers(self, credential: Credential, trackers: list[dict[str, Any]], deadline: float) -> list[dict[str, Any]]:
+    def create_trackers(
+        self, credential: Credential, trackers: list[dict[str, Any]], deadline: float
+    ) -> list[dict[str, Any]]:
         """Create ``[{name, vocabulary}]`` in one call (Symbl creates all or none)."""
         return list(self._send("POST", MANAGE_TRACKERS, credential, deadline, json=trackers)["trackers"])
 
-    def update_tracker(self, credential: Credential, tracker_id: str, tracker: dict[str, Any],
-                       deadline: float) -> dict[str, Any]:
+    def update_tracker(
+        self, credential: Credential, tracker_id: str, tracker: dict[str, Any], deadline: float
+    ) -> dict[str, Any]:
         """Replace a saved tracker's name and vocabulary."""
         body = {"id": tracker_id, "name": tracker["name"], "vocabulary": tracker["vocabulary"]}
         return self._send("PUT", f"{MANAGE_TRACKER}/{segment(tracker_id)}", credential, deadline, json=body)["tracker"]

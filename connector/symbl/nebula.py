@@ -32,8 +32,16 @@ class NebulaNotConfigured(Exception):
 class NebulaClient:
     """Calls Nebula's chat endpoint with retries within a deadline."""
 
-    def __init__(self, base_url: str, api_key: str, *, connect_timeout: float = 5.0, read_timeout: float = 60.0,
-                 session: requests.Session | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 60.0,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
         self._connect_timeout = connect_timeout
@@ -49,9 +57,15 @@ class NebulaClient:
         """Send one human message; return the assistant's reply."""
         if not self._api_key:
             raise NebulaNotConfigured()
-        body = {"max_new_tokens": MAX_NEW_TOKENS, "top_p": 0.95, "top_k": 1, "temperature": 0.0,
-                "repetition_penalty": 1.0, "system_prompt": system_prompt,
-                "messages": [{"role": "human", "text": text}]}
+        body = {
+            "max_new_tokens": MAX_NEW_TOKENS,
+            "top_p": 0.95,
+            "top_k": 1,
+            "temperature": 0.0,
+            "repetition_penalty": 1.0,
+            "system_prompt": system_prompt,
+            "messages": [{"role": "human", "text": text}],
+        }
         data = self._post(CHAT_PATH, body, deadline)
         messages = data.get("messages") if isinstance(data, dict) else None
         if not isinstance(messages, list) or not messages or not isinstance(messages[-1], dict):
@@ -70,7 +84,9 @@ class NebulaClient:
             status: int | None = None
             try:
                 response = self._session.post(
-                    self.base_url + path, json=body, headers={"ApiKey": self._api_key, "Accept": "application/json"},
+                    self.base_url + path,
+                    json=body,
+                    headers={"ApiKey": self._api_key, "Accept": "application/json"},
                     timeout=(min(self._connect_timeout, remaining), min(self._read_timeout, remaining)),
                 )
                 status = response.status_code
@@ -84,8 +100,9 @@ class NebulaClient:
                 failure.message = failure.message.replace("Symbl", "Nebula")
             except (requests.ConnectionError, requests.Timeout) as exc:
                 UPSTREAM.labels("nebula_chat", type(exc).__name__).inc()
-                failure = SymblUnavailable(f"Could not reach Nebula ({type(exc).__name__}); try again shortly.",
-                                           path=path)
+                failure = SymblUnavailable(
+                    f"Could not reach Nebula ({type(exc).__name__}); try again shortly.", path=path
+                )
             if not retry.should_retry(status) or attempt + 1 >= retry.MAX_ATTEMPTS:
                 raise failure
             pause = retry.delay(attempt)

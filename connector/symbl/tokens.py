@@ -17,12 +17,13 @@ import json
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from connector.metrics import TOKEN_REFRESHES
+from connector.store import keys
 from connector.store.base import Store
+from connector.store.lease import Lease
 from connector.symbl.credentials import Credential
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class CachedToken:
         return json.dumps({"token": self.token, "expires_at": self.expires_at, "refresh_at": self.refresh_at})
 
     @classmethod
-    def from_json(cls, text: str) -> "CachedToken":
+    def from_json(cls, text: str) -> CachedToken:
         data = json.loads(text)
         return cls(data["token"], float(data["expires_at"]), float(data["refresh_at"]))
 
@@ -73,10 +74,10 @@ class TokenProvider:
         self._generate = generate
         self._clock = clock
         self._sleep = sleep
-        self._key = f"token:{credential.id}"
-        self._lock_key = f"token-lock:{credential.id}"
+        self._key = keys.token(credential.id)
+        self._lock = Lease(store, keys.token_lock(credential.id), LOCK_TTL)
         self._local: CachedToken | None = None
-        self._reuses_key = f"token-reuses:{credential.id}"  # deployment-wide, outlives any one token
+        self._reuses_key = keys.token_reuses(credential.id)  # deployment-wide, outlives any one token
         self._mutex = threading.Lock()
         self.generations = 0
 
@@ -115,10 +116,9 @@ class TokenProvider:
             return None
 
     def _refresh(self, stale: CachedToken | None) -> str:
-        owner = uuid.uuid4().hex
         deadline = self._clock() + LOCK_TTL
         while True:
-            if self._store.kv_set_if_absent(self._lock_key, owner, LOCK_TTL):
+            if self._lock.acquire():
                 try:
                     fresh = self._read()  # another instance may have refreshed meanwhile
                     if fresh and self._clock() < fresh.refresh_at:
@@ -126,7 +126,7 @@ class TokenProvider:
                         return fresh.token
                     return self._generate_and_save(stale or fresh)
                 finally:
-                    self._store.kv_delete(self._lock_key, owner)
+                    self._lock.release()
             # someone else is refreshing: a still-valid token is good enough meanwhile
             current = self._read() or stale
             if current and self._clock() < current.expires_at - 1:

@@ -9,13 +9,13 @@ ID (hashed): the limit is per account, whatever secret is used."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 
+from connector.store import keys
 from connector.store.base import Store
+from connector.store.lease import Lease
 
 
 class ManagementBusy(Exception):
@@ -25,8 +25,9 @@ class ManagementBusy(Exception):
 class ManagementLock:
     """The per-account lock of Symbl management calls."""
 
-    def __init__(self, store: Store, *, ttl: float = 60.0, step: float = 0.02,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, store: Store, *, ttl: float = 60.0, step: float = 0.02, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self._store = store
         self._ttl = ttl
         self._step = step
@@ -36,7 +37,7 @@ class ManagementLock:
 
     @staticmethod
     def key(app_id: str) -> str:
-        return f"symbl-manage-lock:{hashlib.sha256(app_id.encode()).hexdigest()[:16]}"
+        return keys.tracker_lock(app_id)
 
     def _local(self, key: str) -> threading.Lock:
         with self._guard:
@@ -50,14 +51,12 @@ class ManagementLock:
         if not local.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise ManagementBusy()
         try:
-            owner = uuid.uuid4().hex
-            while not self._store.kv_set_if_absent(key, owner, self._ttl):
-                if time.monotonic() + self._step >= deadline:
-                    raise ManagementBusy()
-                self._sleep(self._step)
+            lease = Lease(self._store, key, self._ttl)
+            if not lease.wait(deadline, step=self._step, sleep=self._sleep):
+                raise ManagementBusy()
             try:
                 yield
             finally:
-                self._store.kv_delete(key, owner)
+                lease.release()
         finally:
             local.release()

@@ -11,11 +11,11 @@ key's namespace is never account-wide, even if its owner record were lost."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from connector.store import keys
 from connector.store.base import Store
 
 OWNERSHIP_TTL = 100 * 365 * 24 * 3600.0  # the store's values expire; an ownership record must not
@@ -54,8 +54,7 @@ class TrackerOwners:
 
     @staticmethod
     def _key(app_id: str, tracker_id: str) -> str:
-        account = hashlib.sha256(app_id.encode()).hexdigest()[:16]
-        return f"tracker-owner:{account}:{tracker_id}"
+        return keys.tracker_owner(app_id, tracker_id)
 
     def owner(self, app_id: str, tracker_id: str) -> str | None:
         """The key that created the tracker, or None for an account-wide tracker."""

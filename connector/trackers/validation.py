@@ -23,7 +23,11 @@ ALLOWED_PUNCTUATION = ".'-"
 
 
 class TrackerTooLarge(Exception):
-    """The Symbl body would exceed 1 MB."""
+    """The Symbl body would exceed 1 MB (``by_symbl``: Symbl itself refused it with 413)."""
+
+    def __init__(self, by_symbl: bool = False) -> None:
+        super().__init__("tracker body over 1 MB")
+        self.by_symbl = by_symbl
 
 
 def forbidden_characters(phrase: str) -> list[str]:
@@ -36,10 +40,18 @@ class TrackerIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=MAX_NAME, examples=["Competitor"],
-                      description="Unique in the Symbl account; case-sensitive.")
-    vocabulary: list[str] = Field(min_length=1, max_length=MAX_PHRASES, examples=[["Acme", "Globex"]],
-                                  description="Phrases; only . ' - as punctuation; no duplicates; 5-50 recommended.")
+    name: str = Field(
+        min_length=1,
+        max_length=MAX_NAME,
+        examples=["Competitor"],
+        description="Unique in the Symbl account; case-sensitive.",
+    )
+    vocabulary: list[str] = Field(
+        min_length=1,
+        max_length=MAX_PHRASES,
+        examples=[["Acme", "Globex"]],
+        description="Phrases; only . ' - as punctuation; no duplicates; 5-50 recommended.",
+    )
 
     @field_validator("name")
     @classmethod
@@ -61,8 +73,10 @@ class TrackerIn(BaseModel):
             elif len(phrase) > MAX_PHRASE:
                 problems.append(f"phrase {index + 1} is longer than {MAX_PHRASE} characters")
             elif bad := forbidden_characters(phrase):
-                problems.append(f"phrase {index + 1} ({phrase!r}) contains {' '.join(bad)}: only . ' and - "
-                                "are allowed as punctuation")
+                problems.append(
+                    f"phrase {index + 1} ({phrase!r}) contains {' '.join(bad)}: only . ' and - "
+                    "are allowed as punctuation"
+                )
             elif phrase.lower() in seen:
                 problems.append(f"phrase {index + 1} ({phrase!r}) repeats phrase {seen[phrase.lower()] + 1}")
             else:

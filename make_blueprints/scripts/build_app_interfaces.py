@@ -45,12 +45,12 @@ SAMPLE_EVENT_ID = "9b2e4f7a-3c1d-4e5f-8a9b-0c1d2e3f4a5b"
 def _make_type(annotation) -> tuple[str, object | None]:
     """Map a pydantic annotation to a Make interface type and its ``spec`` (or None)."""
     origin = typing.get_origin(annotation)
-    if origin in (list, typing.List):
+    if origin in (list, list):
         (item,) = typing.get_args(annotation)
         return "array", interface_for(item)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "collection", interface_for(annotation)
-    if origin in (dict, typing.Dict):
+    if origin in (dict, dict):
         return "collection", None  # keys chosen by the caller (answers): Make shows what arrives
     if origin is typing.Literal or annotation is str:
         return "text", None

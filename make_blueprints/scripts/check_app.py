@@ -143,7 +143,7 @@ def problems(m: dict | None = None) -> list[str]:
         return out
 
     listed = set()
-    for ctype, name, code, path in code_files(m):
+    for ctype, _name, code, path in code_files(m):
         listed.add(path)
         if not (APP / path).exists():
             out.append(f"{path}: listed in makecomapp.json but missing")
@@ -155,7 +155,9 @@ def problems(m: dict | None = None) -> list[str]:
         except ValueError as exc:
             out.append(f"{path}: not JSON: {exc}")
             continue
-        definition = {"base": "base", "groups": "groups"}.get(code) if ctype == "general" else SECTION_FOR.get((ctype, code))
+        definition = (
+            {"base": "base", "groups": "groups"}.get(code) if ctype == "general" else SECTION_FOR.get((ctype, code))
+        )
         if definition is None:
             if code != "readme":
                 out.append(f"{path}: no schema section for {ctype}/{code}")
@@ -187,8 +189,10 @@ def problems(m: dict | None = None) -> list[str]:
         if kind == "universal":
             for r in requests_of(read_json(meta["codeFiles"]["communication"])):
                 if not str(r.get("url", "")).startswith("/"):
-                    out.append(f"module {name}: the universal module's url must be a path under the connection's "
-                               f"base URL (start with a literal '/'), not {r.get('url')!r}")
+                    out.append(
+                        f"module {name}: the universal module's url must be a path under the connection's "
+                        f"base URL (start with a literal '/'), not {r.get('url')!r}"
+                    )
         label = meta.get("label") or ""
         words = label.split()
         if not words or any(not w[0].isupper() for i, w in enumerate(words) if i == 0 or w not in SMALL_WORDS):

@@ -84,14 +84,14 @@ MISSING = object()
 class _Parser:
     """Recursive-descent parser for the IML subset: calls with ``;`` arguments, literals, paths."""
 
-    def __init__(self, text: str, scope: "Scope"):
+    def __init__(self, text: str, scope: Scope):
         self.s, self.i, self.scope = text, 0, scope
 
     def parse(self):
         value = self.expr()
         self.ws()
         if self.i != len(self.s):
-            raise ImlError(f"unsupported IML near {self.s[self.i:]!r} in {{{{{self.s}}}}}")
+            raise ImlError(f"unsupported IML near {self.s[self.i :]!r} in {{{{{self.s}}}}}")
         return value
 
     def ws(self):
@@ -106,7 +106,7 @@ class _Parser:
             return text
         m = re.compile(r"[A-Za-z0-9_.`\[\]]+").match(self.s, self.i)
         if not m:
-            raise ImlError(f"unsupported IML near {self.s[self.i:]!r}")
+            raise ImlError(f"unsupported IML near {self.s[self.i :]!r}")
         token, self.i = m.group(0), m.end()
         self.ws()
         if self.s.startswith("(", self.i):
@@ -133,7 +133,7 @@ class Scope:
 
     def __init__(self, outputs: dict[int, object], team: dict[str, str], now: _dt.datetime | None = None):
         self.outputs, self.team = outputs, team
-        self.now = now or _dt.datetime.now(_dt.timezone.utc)
+        self.now = now or _dt.datetime.now(_dt.UTC)
 
     def lookup(self, path: str):
         parts = [p for p in re.split(r"\.", path.replace("`", "")) if p]

@@ -34,8 +34,18 @@ FACADE_URL = "{{var.team.SYMBL_CONNECTOR_URL}}"
 FACADE_AUTH = "Bearer {{var.team.SYMBL_CONNECTOR_API_KEY}}"
 MODULE_TIME_LIMIT_S = 40
 #: keys that bind a module to one account; connections and webhooks are attached after import
-FORBIDDEN_PARAM_KEYS = {"__IMTCONN__", "__IMTKEY__", "hook", "datastore", "agent", "apiKeyKeychain",
-                        "basicAuthKeychain", "oAuthAccount", "proxyKeychain", "bodyDataStructure"}
+FORBIDDEN_PARAM_KEYS = {
+    "__IMTCONN__",
+    "__IMTKEY__",
+    "hook",
+    "datastore",
+    "agent",
+    "apiKeyKeychain",
+    "basicAuthKeychain",
+    "oAuthAccount",
+    "proxyKeychain",
+    "bodyDataStructure",
+}
 #: exporter-only module metadata; designer coordinates are the only metadata we keep
 FORBIDDEN_MODULE_META = {"restore", "expect", "interface", "parameters", "advanced"}
 TOP_LEVEL_KEYS = {"name", "description", "flow", "metadata"}
@@ -47,8 +57,14 @@ SLACK_CHANNEL_MODES = {"manualy", "list"}
 ALLOWED_HOSTS = re.compile(r"^(?:[a-z0-9-]+\.)*example\.com$|^api\.hubapi\.com$")
 SECRET_PATTERNS = [
     (re.compile(r"[A-Za-z0-9._%+-]+@(?!example\.com)[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "non-example.com e-mail address"),
-    (re.compile(r"we\.make\.com|make\.atlassian\.net|hook\.[a-z0-9]+\.make\.com", re.I), "Make-internal or real webhook URL"),
-    (re.compile(r"(?:api[_-]?key|bearer|token|secret)[\"\s:=]+(?!\{\{)[A-Za-z0-9_\-]{16,}", re.I), "credential-looking string"),
+    (
+        re.compile(r"we\.make\.com|make\.atlassian\.net|hook\.[a-z0-9]+\.make\.com", re.I),
+        "Make-internal or real webhook URL",
+    ),
+    (
+        re.compile(r"(?:api[_-]?key|bearer|token|secret)[\"\s:=]+(?!\{\{)[A-Za-z0-9_\-]{16,}", re.I),
+        "credential-looking string",
+    ),
     (re.compile(r"\bBearer\s+(?!\{\{)\S+"), "literal bearer token"),
     (re.compile(r"\b\d{7,}\b"), "long numeric ID (connection, hook, team or channel?)"),
 ]
@@ -63,7 +79,9 @@ def slugs() -> list[str]:
 
 
 def is_facade_call(mod: dict) -> bool:
-    return mod.get("module") == "http:MakeRequest" and str((mod.get("mapper") or {}).get("url", "")).startswith(FACADE_URL)
+    return mod.get("module") == "http:MakeRequest" and str((mod.get("mapper") or {}).get("url", "")).startswith(
+        FACADE_URL
+    )
 
 
 def facade_wait_seconds(mod: dict) -> float:
@@ -115,7 +133,10 @@ def check_blueprint(slug: str, bp: dict) -> list[str]:
         if not isinstance(mod.get("version"), int) or isinstance(mod.get("version"), bool) or mod["version"] < 1:
             fail(where, "module version must be a positive integer")
         for key in FORBIDDEN_PARAM_KEYS & set(mod.get("parameters") or {}):
-            fail(where, f"parameters.{key} must be omitted: connections, webhooks and keychains are attached after import")
+            fail(
+                where,
+                f"parameters.{key} must be omitted: connections, webhooks and keychains are attached after import",
+            )
         metadata = mod.get("metadata")
         if not isinstance(metadata, dict):
             fail(where, "metadata.designer is required")
@@ -146,12 +167,16 @@ def check_blueprint(slug: str, bp: dict) -> list[str]:
             f = mod["filter"]
             if not isinstance(f.get("conditions"), list) or not all(isinstance(g, list) and g for g in f["conditions"]):
                 fail(where, "filter.conditions must be a list of non-empty lists")
-        if mod.get("module") == "builtin:BasicAggregator" and not isinstance((mod.get("parameters") or {}).get("feeder"), int):
+        if mod.get("module") == "builtin:BasicAggregator" and not isinstance(
+            (mod.get("parameters") or {}).get("feeder"), int
+        ):
             fail(where, "aggregator parameters.feeder must be a module id")
         if mod.get("module") == "slack:CreateMessage":
             mode = (mod.get("mapper") or {}).get("channelWType")
             if mode not in SLACK_CHANNEL_MODES:
-                fail(where, f"slack:CreateMessage channelWType {mode!r}: Make exports only {sorted(SLACK_CHANNEL_MODES)}")
+                fail(
+                    where, f"slack:CreateMessage channelWType {mode!r}: Make exports only {sorted(SLACK_CHANNEL_MODES)}"
+                )
         if mod.get("module") == "http:MakeRequest" and mod.get("version") != 4:
             fail(where, "use http:MakeRequest version 4")
         if mod.get("module", "").startswith("http:") and mod.get("module") != "http:MakeRequest":
@@ -163,7 +188,10 @@ def check_blueprint(slug: str, bp: dict) -> list[str]:
             if (mod.get("parameters") or {}).get("authenticationType") != "noAuth":
                 fail(where, "facade calls authenticate with the header, so authenticationType must be noAuth")
             if facade_wait_seconds(mod) > MODULE_TIME_LIMIT_S - 10:
-                fail(where, f"facade wait {facade_wait_seconds(mod)} s leaves no margin under Make's {MODULE_TIME_LIMIT_S} s module limit")
+                fail(
+                    where,
+                    f"facade wait {facade_wait_seconds(mod)} s leaves no margin under Make's {MODULE_TIME_LIMIT_S} s module limit",
+                )
         elif mod.get("module") == "http:MakeRequest":
             url = str((mod.get("mapper") or {}).get("url", ""))
             host = urlsplit(url).hostname or ""
@@ -179,9 +207,10 @@ def check_blueprint(slug: str, bp: dict) -> list[str]:
             if ref not in v.before:
                 fail(where, f"{{{{{ref}.{path}}}}} refers to a module that does not run before module {mid}")
 
-    if any(m.get("module") == "builtin:Break" for v in visits for m in v.module.get("onerror") or []):
-        if (meta.get("scenario") or {}).get("dlq") is not True:
-            fail("metadata", "scenario.dlq must be true: a Break error handler needs incomplete executions stored")
+    if any(m.get("module") == "builtin:Break" for v in visits for m in v.module.get("onerror") or []) and (
+        (meta.get("scenario") or {}).get("dlq") is not True
+    ):
+        fail("metadata", "scenario.dlq must be true: a Break error handler needs incomplete executions stored")
     for v in visits:
         if v.module.get("module") == "builtin:BasicAggregator" and v.module["parameters"].get("feeder") not in ids:
             fail(v.where, "aggregator feeder does not reference an existing module")
@@ -202,8 +231,11 @@ def check_readme(slug: str, bp: dict) -> list[str]:
     if not path.exists():
         return [f"patterns/{slug}: missing README.md"]
     text = path.read_text(encoding="utf-8")
-    fails = [f"patterns/{slug}/README.md: missing section {s}" for s in ("**Teaches**", "**Modules**", "**After import**")
-             if s not in text]
+    fails = [
+        f"patterns/{slug}/README.md: missing section {s}"
+        for s in ("**Teaches**", "**Modules**", "**After import**")
+        if s not in text
+    ]
     for mod in {(v.module["module"], v.module["version"]) for v in iml.walk(bp["flow"])}:
         if f"| `{mod[0]}` | {mod[1]} |" not in text:
             fail = f"patterns/{slug}/README.md: the Modules table lacks `{mod[0]}` version {mod[1]}"
@@ -211,8 +243,10 @@ def check_readme(slug: str, bp: dict) -> list[str]:
     if not re.search(r"\*\*After import\*\*\s+1\. ", text):
         fails.append(f"patterns/{slug}/README.md: After import must be numbered steps")
     if re.search(r"\bBreak\b", text) and (bp.get("metadata", {}).get("scenario") or {}).get("dlq") is not True:
-        fails.append(f"patterns/{slug}: the README suggests a Break error handler, so metadata.scenario.dlq must be true "
-                     "(Make stores incomplete executions only then)")
+        fails.append(
+            f"patterns/{slug}: the README suggests a Break error handler, so metadata.scenario.dlq must be true "
+            "(Make stores incomplete executions only then)"
+        )
     return fails
 
 

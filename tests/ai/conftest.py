@@ -1,5 +1,4 @@
-"""The facade fixtures (a real sandbox and a real facade on loopback ports), with the Call Score lag
-restored after each test."""
+"""The facade fixtures of tests/conftest.py, with the Call Score lag restored after each test."""
 
 from __future__ import annotations
 
@@ -7,16 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.facade.conftest import (  # noqa: F401 - fixtures
-    Sandbox,
-    api,
-    app,
-    client,
-    facade_url,
-    sandbox_server,
-    settings,
-)
-from tests.facade.conftest import sandbox as _sandbox  # noqa: F401
+from tests.conftest import Sandbox
+from tests.conftest import sandbox as _sandbox  # noqa: F401 - the root fixture, wrapped below
 
 
 @pytest.fixture

@@ -8,27 +8,30 @@ import json
 import re
 from datetime import date, timedelta
 
+import pytest
 import requests
 from cryptography.fernet import Fernet
 
 from connector.app import create_app, describe
 from connector.config import Settings
-from tests.facade.conftest import API_KEY, Api, eventually
-from tests.facade.receiver import receiver
+from tests.conftest import API_KEY, Api, eventually
+from tests.receiver import receiver
 from tests.servers import serve
 
-SALES_CALL = "\n".join([
-    "Maria: Hi Tom, thanks for joining. I'm Maria from Brightline and this is Dev, our solutions engineer.",
-    "Tom: Thanks Maria. We want to cut the time our agents spend on call notes.",
-    "Maria: What does your team use today for call notes?",
-    "Tom: Mostly manual notes in the CRM, and we are also looking at Globex.",
-    "Maria: What budget have you set aside for this project?",
-    "Tom: Our budget is about $80,000 for the first year.",
-    "Tom: My CTO needs to sign off, and security review is a hard requirement for us.",
-    "Dev: We pass SOC 2, so the security review should be quick.",
-    "Maria: I will send the proposal with volume pricing by Friday.",
-    "Tom: Great, let's schedule a demo for the security team next Tuesday.",
-])
+SALES_CALL = "\n".join(
+    [
+        "Maria: Hi Tom, thanks for joining. I'm Maria from Brightline and this is Dev, our solutions engineer.",
+        "Tom: Thanks Maria. We want to cut the time our agents spend on call notes.",
+        "Maria: What does your team use today for call notes?",
+        "Tom: Mostly manual notes in the CRM, and we are also looking at Globex.",
+        "Maria: What budget have you set aside for this project?",
+        "Tom: Our budget is about $80,000 for the first year.",
+        "Tom: My CTO needs to sign off, and security review is a hard requirement for us.",
+        "Dev: We pass SOC 2, so the security review should be quick.",
+        "Maria: I will send the proposal with volume pricing by Friday.",
+        "Tom: Great, let's schedule a demo for the security team next Tuesday.",
+    ]
+)
 SHORT = "Ann: Hello there.\nBen: Hi, all good today."
 
 
@@ -46,10 +49,15 @@ def _codes(flat: dict) -> list[str]:
     return [w["code"] for w in flat["warnings"]]
 
 
-SCORED = {"call_score": True, "conversation_type": "sales", "sales_stage": "qualification",
-          "prospect_name": "Acme Corp"}
+SCORED = {
+    "call_score": True,
+    "conversation_type": "sales",
+    "sales_stage": "qualification",
+    "prospect_name": "Acme Corp",
+}
 
 
+@pytest.mark.slow
 def test_a_score_that_arrives_after_the_job_is_waited_for(api, sandbox):
     sandbox.configure(callscore_lag_seconds=1.5)
     answer = api.submit({"transcript": SALES_CALL, "wait": 20, **SCORED})
@@ -60,6 +68,7 @@ def test_a_score_that_arrives_after_the_job_is_waited_for(api, sandbox):
     assert not [w for w in flat["warnings"] if w["part"] == "call_score"]
 
 
+@pytest.mark.slow
 def test_a_deadline_before_the_score_is_a_warning_and_get_insights_returns_it_later(api, sandbox):
     sandbox.configure(callscore_lag_seconds=60)
     flat = api.submit({"transcript": SALES_CALL, "wait": 3, **SCORED}).json()
@@ -71,6 +80,7 @@ def test_a_deadline_before_the_score_is_a_warning_and_get_insights_returns_it_la
     assert "call_score_not_ready" not in _codes(later)
 
 
+@pytest.mark.slow
 def test_a_short_transcript_gets_a_clear_warning_at_once(api, sandbox):
     flat = api.submit({"transcript": SHORT, "wait": 20, "call_score": True}).json()
     assert flat["status"] == "completed" and flat["call_score"] is None
@@ -78,13 +88,13 @@ def test_a_short_transcript_gets_a_clear_warning_at_once(api, sandbox):
     assert warning["code"] == "transcript_too_short" and "50 words" in warning["message"]
 
 
+@pytest.mark.slow
 def test_many_waiters_share_one_status_stream_and_one_score_read(api, sandbox):
     sandbox.configure(callscore_lag_seconds=2.5)
     accepted = api.submit({"transcript": SALES_CALL, "wait": 0, **SCORED}).json()
     before = sandbox.stats()["requests"]
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(lambda _: Api(api.url).insights(accepted["conversation_id"], wait=20),
-                                range(8)))
+        answers = list(pool.map(lambda _: Api(api.url).insights(accepted["conversation_id"], wait=20), range(8)))
     assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
     scores = {a.json()["call_score"] for a in answers}
     assert len(scores) == 1 and None not in scores
@@ -97,20 +107,26 @@ def test_many_waiters_share_one_status_stream_and_one_score_read(api, sandbox):
 
 
 def _ask(api: Api, conversation_id: str, body: dict) -> requests.Response:
-    return api.session.post(f"{api.url}/v1/conversations/{conversation_id}/ask", json=body,
-                            headers=api.headers(), timeout=60)
+    return api.session.post(
+        f"{api.url}/v1/conversations/{conversation_id}/ask", json=body, headers=api.headers(), timeout=60
+    )
 
 
 FIELDS = [
     {"key": "budget", "description": "the budget the customer named", "type": "number"},
-    {"key": "competitor", "description": "competitor they are looking at", "type": "enum",
-     "options": ["Globex", "Initech"]},
+    {
+        "key": "competitor",
+        "description": "competitor they are looking at",
+        "type": "enum",
+        "options": ["Globex", "Initech"],
+    },
     {"key": "demo_date", "description": "when the demo for the security team is scheduled", "type": "date"},
     {"key": "security_review", "description": "security review is a requirement", "type": "boolean"},
     {"key": "headcount", "description": "sandbox-wrong-type number of agents", "type": "number"},
 ]
 
 
+@pytest.mark.slow
 def test_ask_a_question_and_typed_fields(api, sandbox):
     flat = api.submit({"transcript": SALES_CALL, "wait": 20}).json()
     cid = flat["conversation_id"]
@@ -130,21 +146,34 @@ def test_ask_a_question_and_typed_fields(api, sandbox):
     assert typed["answer"] == "" and typed["question"] == ""
 
 
+@pytest.mark.slow
 def test_ask_refuses_bad_fields_with_400(api, sandbox):
     cid = api.submit({"transcript": SALES_CALL, "wait": 20}).json()["conversation_id"]
-    for body in ({}, {"question": "a", "fields": FIELDS}, {"fields": [{"key": "Bad Key", "description": "x"}]},
-                 {"fields": [{"key": "stage", "description": "x", "type": "enum"}]},
-                 {"fields": [{"key": "answer", "description": "x"}]},
-                 {"fields": [{"key": "a", "description": "x"}, {"key": "a", "description": "y"}]}):
+    for body in (
+        {},
+        {"question": "a", "fields": FIELDS},
+        {"fields": [{"key": "Bad Key", "description": "x"}]},
+        {"fields": [{"key": "stage", "description": "x", "type": "enum"}]},
+        {"fields": [{"key": "answer", "description": "x"}]},
+        {"fields": [{"key": "a", "description": "x"}, {"key": "a", "description": "y"}]},
+    ):
         answer = _ask(api, cid, body)
         assert answer.status_code == 400, (body, answer.text)
         assert answer.json()["error"]["code"] == "invalid_request"
 
 
+@pytest.mark.slow
 def test_ask_and_fields_on_a_submit_join_the_insights_and_the_callback(api, sandbox):
     with receiver() as got:
-        flat = api.submit({"transcript": SALES_CALL, "wait": 20, "ask": "Who needs to sign off?",
-                           "fields": FIELDS[:2], "callback_url": got.url}).json()
+        flat = api.submit(
+            {
+                "transcript": SALES_CALL,
+                "wait": 20,
+                "ask": "Who needs to sign off?",
+                "fields": FIELDS[:2],
+                "callback_url": got.url,
+            }
+        ).json()
         assert "CTO" in flat["answer"]
         assert flat["answers"] == {"budget": 80000, "competitor": "Globex"}
         assert "Answers" in flat["crm_note"] and "budget: 80000" in flat["crm_note"]
@@ -153,10 +182,13 @@ def test_ask_and_fields_on_a_submit_join_the_insights_and_the_callback(api, sand
     assert delivered["answers"] == flat["answers"] and delivered["answer"] == flat["answer"]
 
 
+@pytest.mark.slow
 def test_nebula_429_and_5xx_are_retried_then_reported(api, sandbox):
     cid = api.submit({"transcript": SALES_CALL, "wait": 20}).json()["conversation_id"]
-    sandbox.faults({"method": "POST", "path": "/v1/model/chat", "status": 429, "times": 2},
-                   {"method": "POST", "path": "/v1/model/chat", "status": 502, "times": 1})
+    sandbox.faults(
+        {"method": "POST", "path": "/v1/model/chat", "status": 429, "times": 2},
+        {"method": "POST", "path": "/v1/model/chat", "status": 502, "times": 1},
+    )
     assert _ask(api, cid, {"question": "What budget?"}).status_code == 200
     sandbox.faults({"method": "POST", "path": "/v1/model/chat", "status": 503, "times": None})
     failed = _ask(api, cid, {"question": "What budget?", "wait": 1})
@@ -167,10 +199,15 @@ def test_nebula_429_and_5xx_are_retried_then_reported(api, sandbox):
     assert "nebula_unavailable" in _codes(flat)
 
 
+@pytest.mark.slow
 def test_without_a_nebula_key_live_mode_answers_a_clear_400(sandbox, tmp_path):
     settings = Settings(  # type: ignore[call-arg]
-        SYMBL_APP_ID="sandbox-app-id", SYMBL_APP_SECRET="sandbox-app-secret", SYMBL_BASE_URL=sandbox.url,
-        CONNECTOR_API_KEYS=API_KEY, CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/live.db", CONNECTOR_LOG_LEVEL="WARNING",
+        SYMBL_APP_ID="sandbox-app-id",
+        SYMBL_APP_SECRET="sandbox-app-secret",
+        SYMBL_BASE_URL=sandbox.url,
+        CONNECTOR_API_KEYS=API_KEY,
+        CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/live.db",
+        CONNECTOR_LOG_LEVEL="WARNING",
         CONNECTOR_ENCRYPTION_KEY=Fernet.generate_key().decode(),
     )
     app = create_app(settings)
@@ -178,8 +215,10 @@ def test_without_a_nebula_key_live_mode_answers_a_clear_400(sandbox, tmp_path):
         with serve(app) as url:
             api = Api(url)
             cid = api.submit({"transcript": SALES_CALL, "wait": 20}).json()["conversation_id"]
-            for answer in (_ask(api, cid, {"question": "What budget?"}),
-                           api.submit({"transcript": SALES_CALL, "ask": "What budget?"})):
+            for answer in (
+                _ask(api, cid, {"question": "What budget?"}),
+                api.submit({"transcript": SALES_CALL, "ask": "What budget?"}),
+            ):
                 assert answer.status_code == 400, answer.text
                 assert answer.json()["error"]["code"] == "nebula_not_configured"
                 assert "NEBULA_API_KEY" in answer.json()["error"]["message"]
@@ -187,13 +226,15 @@ def test_without_a_nebula_key_live_mode_answers_a_clear_400(sandbox, tmp_path):
         describe(app).close()
 
 
+@pytest.mark.slow
 def test_the_summary_page_is_created_once_under_concurrency_and_opens_in_a_browser(api, sandbox):
     flat = api.submit({"transcript": SALES_CALL, "wait": 20, "name": "Brightline intro"}).json()
     assert flat["summary_url"] == ""
     before = sandbox.stats()["requests"].get("POST /v1/conversations/<conversation_id>/experiences", 0)
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(
-            lambda _: Api(api.url).insights(flat["conversation_id"], include="summary_url"), range(8)))
+        answers = list(
+            pool.map(lambda _: Api(api.url).insights(flat["conversation_id"], include="summary_url"), range(8))
+        )
     urls = {a.json()["summary_url"] for a in answers}
     assert len(urls) == 1 and "" not in urls
     after = sandbox.stats()["requests"].get("POST /v1/conversations/<conversation_id>/experiences", 0)
@@ -209,6 +250,7 @@ def test_the_summary_page_is_created_once_under_concurrency_and_opens_in_a_brows
     assert "Brightline intro" in page.text and "Action items" in page.text
 
 
+@pytest.mark.slow
 def test_summary_page_option_on_submit(api, sandbox):
     flat = api.submit({"transcript": SALES_CALL, "wait": 20, "summary_page": True}).json()
     assert flat["summary_url"].startswith("http://127.0.0.1")
@@ -216,15 +258,21 @@ def test_summary_page_option_on_submit(api, sandbox):
     assert again["summary_url"] == flat["summary_url"]
 
 
+@pytest.mark.slow
 def test_batch_csv_carries_the_score_and_the_answers(api, sandbox):
     import csv
     import io
 
     sandbox.configure(callscore_lag_seconds=0)
-    started = api.session.post(f"{api.url}/v1/batches", headers=api.headers(), timeout=30, json={
-        "items": [{"transcript": SALES_CALL, "key": "call-1"}],
-        "options": {**SCORED, "fields": FIELDS[:1]},
-    })
+    started = api.session.post(
+        f"{api.url}/v1/batches",
+        headers=api.headers(),
+        timeout=30,
+        json={
+            "items": [{"transcript": SALES_CALL, "key": "call-1"}],
+            "options": {**SCORED, "fields": FIELDS[:1]},
+        },
+    )
     assert started.status_code in (200, 201, 202), started.text
     batch = started.json()["batch_id"]
     eventually(lambda: api.get(f"/v1/batches/{batch}").json()["status"] == "completed", timeout=30, step=0.3)

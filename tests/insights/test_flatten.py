@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,7 +33,10 @@ def message(text: str, name: Any = "Alice", score: float | None = None, **extra:
 def test_sample_identity_and_people() -> None:
     flat = sample_flat()
     assert (flat.conversation_id, flat.job_id, flat.status) == (
-        "5179649407582208", "9b0a1c6e-3f2d-4c5b-8a7e-1d2c3b4a5f60", "completed")
+        "5179649407582208",
+        "9b0a1c6e-3f2d-4c5b-8a7e-1d2c3b4a5f60",
+        "completed",
+    )
     assert flat.name == "Discovery call: Acme Corp"
     assert flat.start_time == "2024-03-12T15:00:00.000Z"
     assert flat.end_time == "2024-03-12T15:14:02.500Z"
@@ -42,10 +46,20 @@ def test_sample_identity_and_people() -> None:
     assert flat.speaker_count == 2
     assert flat.talk_time == "Alice Carter 56%, Bob Diaz 44%"
     assert [m.model_dump() for m in flat.members] == [
-        {"name": "Alice Carter", "email": "alice@northwind.example.com", "talk_seconds": 73.5,
-         "talk_percent": 55.6, "wpm": 148},
-        {"name": "Bob Diaz", "email": "bob.diaz@acme.example.com", "talk_seconds": 59.8,
-         "talk_percent": 44.4, "wpm": 131},
+        {
+            "name": "Alice Carter",
+            "email": "alice@northwind.example.com",
+            "talk_seconds": 73.5,
+            "talk_percent": 55.6,
+            "wpm": 148,
+        },
+        {
+            "name": "Bob Diaz",
+            "email": "bob.diaz@acme.example.com",
+            "talk_seconds": 59.8,
+            "talk_percent": 44.4,
+            "wpm": 131,
+        },
     ]
 
 
@@ -89,10 +103,20 @@ def test_sample_numbers_and_flags() -> None:
 def test_sample_line_items() -> None:
     flat = sample_flat()
     assert [a.model_dump() for a in flat.action_items] == [
-        {"text": "I'll send the revised proposal with volume pricing by Friday.", "assignee": "Alice Carter",
-         "assignee_email": "alice@northwind.example.com", "due": "2024-03-15T17:00:00.000Z", "score": 0.94},
-        {"text": "Bob, you'll need to loop in your security team to review the data processing agreement.",
-         "assignee": "Bob Diaz", "assignee_email": "bob.diaz@acme.example.com", "due": "", "score": 0.87},
+        {
+            "text": "I'll send the revised proposal with volume pricing by Friday.",
+            "assignee": "Alice Carter",
+            "assignee_email": "alice@northwind.example.com",
+            "due": "2024-03-15T17:00:00.000Z",
+            "score": 0.94,
+        },
+        {
+            "text": "Bob, you'll need to loop in your security team to review the data processing agreement.",
+            "assignee": "Bob Diaz",
+            "assignee_email": "bob.diaz@acme.example.com",
+            "due": "",
+            "score": 0.87,
+        },
     ]
     assert [q.model_dump() for q in flat.questions] == [
         {"text": "How does your pricing compare to Globex?", "asked_by": "Bob Diaz"},
@@ -100,17 +124,24 @@ def test_sample_line_items() -> None:
     ]
     assert flat.follow_ups[0].due == "2024-03-19T07:00:00.000Z"
     assert [(t.text, t.score, t.sentiment) for t in flat.topic_list] == [
-        ("volume pricing", 0.92, "positive"), ("security review", 0.71, "neutral"),
-        ("agent onboarding", 0.64, "neutral"), ("pilot", 0.48, "positive"),
+        ("volume pricing", 0.92, "positive"),
+        ("security review", 0.71, "neutral"),
+        ("agent onboarding", 0.64, "neutral"),
+        ("pilot", 0.48, "positive"),
     ]
     assert [(e.type, e.value, e.text) for e in flat.entities] == [
-        ("organization", "Globex", "Globex"), ("person", "bob", "Bob"), ("date", "2024-03-15", "Friday"),
+        ("organization", "Globex", "Globex"),
+        ("person", "bob", "Bob"),
+        ("date", "2024-03-15", "Friday"),
         ("custom", "security team", "security team"),
     ]
-    assert [t.model_dump() for t in flat.trackers] == [{
-        "name": "Competitor", "count": 2,
-        "example": "Sure. We're evaluating a few vendors for support call analytics, Globex among them.",
-    }]
+    assert [t.model_dump() for t in flat.trackers] == [
+        {
+            "name": "Competitor",
+            "count": 2,
+            "example": "Sure. We're evaluating a few vendors for support call analytics, Globex among them.",
+        }
+    ]
 
 
 def test_sample_links_messages_and_round_trip() -> None:
@@ -125,17 +156,52 @@ def test_sample_links_messages_and_round_trip() -> None:
 
 
 EMPTY_EXPECTED = {
-    "conversation_id": "1234567890123456", "job_id": "job-1", "status": "completed",
-    "name": "1234567890123456", "start_time": "", "end_time": "", "duration_seconds": 0.0, "language": "en-US",
-    "speakers": "", "speaker_count": 0, "talk_time": "", "summary": "", "topics": "",
-    "action_items_text": "", "questions_text": "", "follow_ups_text": "", "entities_text": "",
-    "trackers_text": "", "transcript_text": "", "transcript_truncated": False, "topic_count": 0,
-    "action_item_count": 0, "question_count": 0, "follow_up_count": 0, "tracker_hit_count": 0,
-    "sentiment_score": 0.0, "sentiment_label": "", "has_action_items": False, "is_negative": False,
-    "tracker_names": "", "action_items": [], "questions": [], "follow_ups": [], "topic_list": [],
-    "entities": [], "trackers": [], "members": [], "links": {"insights": "", "job": ""}, "warnings": [],
-    "call_score": None, "call_score_summary": "", "call_score_text": "", "call_score_criteria": [],
-    "answer": "", "answers": {}, "summary_url": "",
+    "conversation_id": "1234567890123456",
+    "job_id": "job-1",
+    "status": "completed",
+    "name": "1234567890123456",
+    "start_time": "",
+    "end_time": "",
+    "duration_seconds": 0.0,
+    "language": "en-US",
+    "speakers": "",
+    "speaker_count": 0,
+    "talk_time": "",
+    "summary": "",
+    "topics": "",
+    "action_items_text": "",
+    "questions_text": "",
+    "follow_ups_text": "",
+    "entities_text": "",
+    "trackers_text": "",
+    "transcript_text": "",
+    "transcript_truncated": False,
+    "topic_count": 0,
+    "action_item_count": 0,
+    "question_count": 0,
+    "follow_up_count": 0,
+    "tracker_hit_count": 0,
+    "sentiment_score": 0.0,
+    "sentiment_label": "",
+    "has_action_items": False,
+    "is_negative": False,
+    "tracker_names": "",
+    "action_items": [],
+    "questions": [],
+    "follow_ups": [],
+    "topic_list": [],
+    "entities": [],
+    "trackers": [],
+    "members": [],
+    "links": {"insights": "", "job": ""},
+    "warnings": [],
+    "call_score": None,
+    "call_score_summary": "",
+    "call_score_text": "",
+    "call_score_criteria": [],
+    "answer": "",
+    "answers": {},
+    "summary_url": "",
 }
 
 
@@ -201,19 +267,33 @@ def test_null_from_and_string_from() -> None:
 
 
 def test_assignee_only_name_and_missing_due_and_entity_fallback() -> None:
-    items = {"actionItems": [
-        {"text": "Call the bank.", "assignee": {"name": "Vikram"}},
-        {"text": "Book the room.", "assignee": {}, "entities": [
-            {"type": "person", "text": "Lucy", "value": {"assignee": True, "name": "Lucy Liu"}}]},
-        {"text": "Plan it.", "assignee": {"id": "u", "name": "Ann", "userId": "ann@example.com"},
-         "dueBy": "2020-07-11T07:00:00.000Z", "score": "0.5"},
-        {"text": "Nobody's.", "assignee": None, "entities": [
-            {"type": "person", "text": "Rick", "value": {"name": "Rick"}}]},
-    ]}
+    items = {
+        "actionItems": [
+            {"text": "Call the bank.", "assignee": {"name": "Vikram"}},
+            {
+                "text": "Book the room.",
+                "assignee": {},
+                "entities": [{"type": "person", "text": "Lucy", "value": {"assignee": True, "name": "Lucy Liu"}}],
+            },
+            {
+                "text": "Plan it.",
+                "assignee": {"id": "u", "name": "Ann", "userId": "ann@example.com"},
+                "dueBy": "2020-07-11T07:00:00.000Z",
+                "score": "0.5",
+            },
+            {
+                "text": "Nobody's.",
+                "assignee": None,
+                "entities": [{"type": "person", "text": "Rick", "value": {"name": "Rick"}}],
+            },
+        ]
+    }
     flat = flatten(raw(action_items=items))
     assert [(a.assignee, a.assignee_email, a.due, a.score) for a in flat.action_items] == [
-        ("Vikram", "", "", 0.0), ("Lucy Liu", "", "", 0.0),
-        ("Ann", "ann@example.com", "2020-07-11T07:00:00.000Z", 0.5), ("", "", "", 0.0),
+        ("Vikram", "", "", 0.0),
+        ("Lucy Liu", "", "", 0.0),
+        ("Ann", "ann@example.com", "2020-07-11T07:00:00.000Z", 0.5),
+        ("", "", "", 0.0),
     ]
     assert flat.action_items_text == (
         "- Call the bank. (Vikram)\n- Book the room. (Lucy Liu)\n- Plan it. (Ann, due 2020-07-11)\n- Nobody's."
@@ -221,59 +301,86 @@ def test_assignee_only_name_and_missing_due_and_entity_fallback() -> None:
 
 
 def test_follow_up_due_without_assignee() -> None:
-    follow_ups = {"followUps": [{"text": "Meet Richard.", "from": {}, "assignee": {}, "dueBy": "2020-06-22T07:00:00.000Z"}]}
+    follow_ups = {
+        "followUps": [{"text": "Meet Richard.", "from": {}, "assignee": {}, "dueBy": "2020-06-22T07:00:00.000Z"}]
+    }
     flat = flatten(raw(follow_ups=follow_ups))
     assert flat.follow_ups_text == "- Meet Richard. (due 2020-06-22)"
     assert flat.follow_up_count == 1
 
 
 def test_entity_values_dicts_ranges_and_dedup() -> None:
-    entities = {"entities": [
-        {"type": "person", "text": "Richard Holmes", "value": {"name": "Richard Holmes"}},
-        {"type": "datetimerange", "text": "yesterday evening", "start": "2020-06-21 16:00:00", "end": "2020-06-21 20:00:00"},
-        {"type": "number", "text": "five", "value": 5},
-        {"type": "date", "text": "today", "value": "2020-06-22"},
-        {"type": "date", "text": "Monday", "value": "2020-06-22"},
-        {"type": "date", "text": "today", "value": "2020-06-22"},
-    ]}
+    entities = {
+        "entities": [
+            {"type": "person", "text": "Richard Holmes", "value": {"name": "Richard Holmes"}},
+            {
+                "type": "datetimerange",
+                "text": "yesterday evening",
+                "start": "2020-06-21 16:00:00",
+                "end": "2020-06-21 20:00:00",
+            },
+            {"type": "number", "text": "five", "value": 5},
+            {"type": "date", "text": "today", "value": "2020-06-22"},
+            {"type": "date", "text": "Monday", "value": "2020-06-22"},
+            {"type": "date", "text": "today", "value": "2020-06-22"},
+        ]
+    }
     flat = flatten(raw(entities=entities))
     assert [(e.type, e.value, e.text) for e in flat.entities] == [
         ("person", "Richard Holmes", "Richard Holmes"),
         ("datetimerange", "2020-06-21 16:00:00 – 2020-06-21 20:00:00", "yesterday evening"),
-        ("number", "5", "five"), ("date", "2020-06-22", "today"), ("date", "2020-06-22", "Monday"),
+        ("number", "5", "five"),
+        ("date", "2020-06-22", "today"),
+        ("date", "2020-06-22", "Monday"),
     ]
     assert flat.entities_text == (
-        "person: Richard Holmes\ndatetimerange: 2020-06-21 16:00:00 – 2020-06-21 20:00:00\n"
-        "number: 5\ndate: 2020-06-22"
+        "person: Richard Holmes\ndatetimerange: 2020-06-21 16:00:00 – 2020-06-21 20:00:00\nnumber: 5\ndate: 2020-06-22"
     )
 
 
 def test_newer_entities_shape_with_matches() -> None:
-    entities = {"entities": [
-        {"id": "1", "type": "person", "subType": "", "category": "Managed", "matches": [
-            {"detectedValue": "Jamie Smith", "messageRefs": [{"id": "9", "text": "The name is Jamie Smith."}]},
-            {"detectedValue": "Peter", "messageRefs": []},
-        ]},
-        {"id": "2", "type": "Company Executives", "category": "Custom", "matches": [{"detectedValue": "marketing director"}]},
-        {"id": "3", "type": "date", "matches": [{"detectedValue": None}, "junk"]},
-    ]}
+    entities = {
+        "entities": [
+            {
+                "id": "1",
+                "type": "person",
+                "subType": "",
+                "category": "Managed",
+                "matches": [
+                    {"detectedValue": "Jamie Smith", "messageRefs": [{"id": "9", "text": "The name is Jamie Smith."}]},
+                    {"detectedValue": "Peter", "messageRefs": []},
+                ],
+            },
+            {
+                "id": "2",
+                "type": "Company Executives",
+                "category": "Custom",
+                "matches": [{"detectedValue": "marketing director"}],
+            },
+            {"id": "3", "type": "date", "matches": [{"detectedValue": None}, "junk"]},
+        ]
+    }
     flat = flatten(raw(entities=entities))
     assert [(e.type, e.value, e.text) for e in flat.entities] == [
-        ("person", "Jamie Smith", "Jamie Smith"), ("person", "Peter", "Peter"),
+        ("person", "Jamie Smith", "Jamie Smith"),
+        ("person", "Peter", "Peter"),
         ("Company Executives", "marketing director", "marketing director"),
     ]
 
 
 @pytest.mark.parametrize("key", ["percentage", "percent"])
 def test_analytics_talk_time_accepts_percentage_and_percent(key: str) -> None:
-    analytics = {"members": [
-        {"name": "Alice", "email": "a@example.com", "talkTime": {key: 62.5, "seconds": 50}, "pace": {"wpm": 120.4}},
-        {"name": "Bob", "userId": "b@example.com", "talkTime": {key: 37.5, "seconds": 30}},
-    ]}
+    analytics = {
+        "members": [
+            {"name": "Alice", "email": "a@example.com", "talkTime": {key: 62.5, "seconds": 50}, "pace": {"wpm": 120.4}},
+            {"name": "Bob", "userId": "b@example.com", "talkTime": {key: 37.5, "seconds": 30}},
+        ]
+    }
     flat = flatten(raw(analytics=analytics))
     assert flat.talk_time == "Alice 63%, Bob 38%"
     assert [(m.name, m.email, m.talk_seconds, m.talk_percent, m.wpm) for m in flat.members] == [
-        ("Alice", "a@example.com", 50.0, 62.5, 120), ("Bob", "b@example.com", 30.0, 37.5, 0),
+        ("Alice", "a@example.com", 50.0, 62.5, 120),
+        ("Bob", "b@example.com", 30.0, 37.5, 0),
     ]
 
 
@@ -295,11 +402,13 @@ def test_talk_time_falls_back_to_message_durations() -> None:
 
 
 def test_speakers_in_order_of_first_appearance_across_sources() -> None:
-    flat = flatten(raw(
-        conversation={"members": [{"name": "Zoe"}, {"name": ""}]},
-        analytics={"members": [{"name": "Yan"}, {"name": "Zoe"}]},
-        messages={"messages": [message("a", "Xi"), message("b", "Yan"), message("c", "Wu"), message("d", "Xi")]},
-    ))
+    flat = flatten(
+        raw(
+            conversation={"members": [{"name": "Zoe"}, {"name": ""}]},
+            analytics={"members": [{"name": "Yan"}, {"name": "Zoe"}]},
+            messages={"messages": [message("a", "Xi"), message("b", "Yan"), message("c", "Wu"), message("d", "Xi")]},
+        )
+    )
     assert flat.speakers == "Zoe, Yan, Xi, Wu"
     assert flat.speaker_count == 4
     assert [m.name for m in flat.members] == ["Zoe", "Yan", "Xi", "Wu"]
@@ -320,12 +429,14 @@ def test_duration_from_conversation_then_messages() -> None:
 
 
 def test_topics_sorted_by_score_with_sentiment_from_polarity() -> None:
-    topics = {"topics": [
-        {"text": "low", "score": 0.2, "sentiment": {"polarity": {"score": -0.5}}},
-        {"text": "high", "score": 0.9, "sentiment": {"suggested": "Positive"}},
-        {"text": "none", "score": 0.5},
-        {"text": "", "score": 1.0},
-    ]}
+    topics = {
+        "topics": [
+            {"text": "low", "score": 0.2, "sentiment": {"polarity": {"score": -0.5}}},
+            {"text": "high", "score": 0.9, "sentiment": {"suggested": "Positive"}},
+            {"text": "none", "score": 0.5},
+            {"text": "", "score": 1.0},
+        ]
+    }
     flat = flatten(raw(topics=topics))
     assert flat.topics == "high, none, low"
     assert [(t.text, t.sentiment) for t in flat.topic_list] == [("high", "positive"), ("none", ""), ("low", "negative")]
@@ -334,18 +445,32 @@ def test_topics_sorted_by_score_with_sentiment_from_polarity() -> None:
 
 def test_trackers_count_distinct_message_refs_and_merge_by_name() -> None:
     trackers = [
-        {"name": "Pricing", "matches": [
-            {"value": "What is the price", "messageRefs": [{"id": "1", "text": "How much does it cost?", "offset": -1}]},
-            {"value": "cost", "messageRefs": [{"id": "1", "text": "How much does it cost?"}, {"id": "2", "text": "Costly."}]},
-        ]},
-        {"name": "Competitor", "matches": [{"value": "Globex", "messageRefs": [],
-                                             "insightRefs": [{"id": "q1", "text": "Is Globex cheaper?"}]}]},
+        {
+            "name": "Pricing",
+            "matches": [
+                {
+                    "value": "What is the price",
+                    "messageRefs": [{"id": "1", "text": "How much does it cost?", "offset": -1}],
+                },
+                {
+                    "value": "cost",
+                    "messageRefs": [{"id": "1", "text": "How much does it cost?"}, {"id": "2", "text": "Costly."}],
+                },
+            ],
+        },
+        {
+            "name": "Competitor",
+            "matches": [
+                {"value": "Globex", "messageRefs": [], "insightRefs": [{"id": "q1", "text": "Is Globex cheaper?"}]}
+            ],
+        },
         {"name": "Pricing", "matches": [{"value": "budget", "messageRefs": [{"id": "3", "text": "Our budget."}]}]},
         {"name": "Unmatched", "matches": []},
     ]
     flat = flatten(raw(trackers=trackers))
     assert [(t.name, t.count, t.example) for t in flat.trackers] == [
-        ("Pricing", 3, "How much does it cost?"), ("Competitor", 1, "Is Globex cheaper?"),
+        ("Pricing", 3, "How much does it cost?"),
+        ("Competitor", 1, "Is Globex cheaper?"),
     ]
     assert flat.tracker_hit_count == 4
     assert flat.tracker_names == "Pricing, Competitor"
@@ -407,10 +532,15 @@ def test_transcript_newlines_inside_messages_are_flattened() -> None:
 def test_ten_thousand_messages() -> None:
     speakers = ["Alice", "Bob", "Carol"]
     messages = [
-        {"id": str(i), "text": f"Message number {i} about the plan.", "from": {"name": speakers[i % 3]},
-         "startTime": f"2024-01-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}.000Z",
-         "endTime": f"2024-01-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}.900Z",
-         "duration": 0.9, "sentiment": {"polarity": {"score": 0.5 if i % 2 else -0.1}}}
+        {
+            "id": str(i),
+            "text": f"Message number {i} about the plan.",
+            "from": {"name": speakers[i % 3]},
+            "startTime": f"2024-01-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}.000Z",
+            "endTime": f"2024-01-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}.900Z",
+            "duration": 0.9,
+            "sentiment": {"polarity": {"score": 0.5 if i % 2 else -0.1}},
+        }
         for i in range(10_000)
     ]
     flat = flatten(raw(messages={"messages": messages}))
@@ -436,6 +566,6 @@ def test_deterministic_and_does_not_mutate_input() -> None:
 def test_flatten_module_does_no_io() -> None:
     import connector.insights.flatten as module
 
-    source = open(module.__file__, encoding="utf-8").read()
+    source = Path(module.__file__).read_text(encoding="utf-8")
     for forbidden in ("import requests", "import time", "import random", "open(", "datetime.now", "import os"):
         assert forbidden not in source

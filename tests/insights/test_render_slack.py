@@ -8,8 +8,20 @@ from typing import Any
 
 import pytest
 
-from connector.insights.contract import ActionItem, FlatInsights, FollowUp, Links, Question, TrackerHit
-from connector.insights.render_slack import TEXT_BUDGET, escape, render_slack_blocks, render_slack_text
+from connector.insights.contract import (
+    ActionItem,
+    FlatInsights,
+    FollowUp,
+    Links,
+    Question,
+    TrackerHit,
+)
+from connector.insights.render_slack import (
+    TEXT_BUDGET,
+    escape,
+    render_slack_blocks,
+    render_slack_text,
+)
 from connector.insights.samples import sample_flat
 
 MRKDWN_ESCAPED = re.compile(r"&(?!amp;|lt;|gt;)|<(?!https?://[^<>|]+\|[^<>]+>)")
@@ -42,7 +54,9 @@ def validate_blocks(payload: str) -> list[dict[str, Any]]:
     return blocks
 
 
-def many(count: int, text: str = "Send the proposal with the pricing sheet and the security questionnaire") -> FlatInsights:
+def many(
+    count: int, text: str = "Send the proposal with the pricing sheet and the security questionnaire"
+) -> FlatInsights:
     items = [ActionItem(text=f"{text} {i}", assignee="Alice", due="2024-03-15T17:00:00.000Z") for i in range(count)]
     return FlatInsights(
         name="Big call",
@@ -132,16 +146,29 @@ def test_at_most_five_items_per_list() -> None:
 
 def test_sample_blocks_structure() -> None:
     blocks = validate_blocks(sample_flat().slack_blocks)
-    assert [b["type"] for b in blocks] == ["header", "section", "section", "section", "section", "section", "section", "context"]
+    assert [b["type"] for b in blocks] == [
+        "header",
+        "section",
+        "section",
+        "section",
+        "section",
+        "section",
+        "section",
+        "context",
+    ]
     assert blocks[0]["text"]["text"] == "Discovery call: Acme Corp"
     assert blocks[2]["fields"][0]["text"] == "*Sentiment*\nPositive (+0.34)"
     assert blocks[3]["text"]["text"].startswith("*Action items*\n• I'll send the revised proposal")
-    assert blocks[-1]["elements"][0]["text"].startswith("Conversation 5179649407582208 · 2024-03-12 · 14 min · <https://")
+    assert blocks[-1]["elements"][0]["text"].startswith(
+        "Conversation 5179649407582208 · 2024-03-12 · 14 min · <https://"
+    )
 
 
 def test_empty_blocks_have_a_header_only() -> None:
     blocks = validate_blocks(render_slack_blocks(FlatInsights()))
-    assert blocks == [{"type": "header", "text": {"type": "plain_text", "text": "Conversation insights", "emoji": True}}]
+    assert blocks == [
+        {"type": "header", "text": {"type": "plain_text", "text": "Conversation insights", "emoji": True}}
+    ]
 
 
 def test_blocks_limits_with_huge_input() -> None:
@@ -149,7 +176,9 @@ def test_blocks_limits_with_huge_input() -> None:
     flat = flat.model_copy(update={"name": "N" * 400, "conversation_id": "1" * 16})
     blocks = validate_blocks(render_slack_blocks(flat))
     assert len(blocks[0]["text"]["text"]) == 150 and blocks[0]["text"]["text"].endswith("…")
-    lists = [b["text"]["text"] for b in blocks if b["type"] == "section" and b.get("text", {}).get("text", "")[:1] == "*"]
+    lists = [
+        b["text"]["text"] for b in blocks if b["type"] == "section" and b.get("text", {}).get("text", "")[:1] == "*"
+    ]
     assert len(lists) == 4 and all(re.search(r"\n…and \d+ more$", text) for text in lists)
 
 

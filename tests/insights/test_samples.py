@@ -7,8 +7,13 @@ from connector.insights.raw import RawInsights
 from connector.insights.samples import SAMPLE_LINKS, SAMPLE_RAW, sample_flat
 
 WRAPPERS = {
-    "messages": "messages", "topics": "topics", "action_items": "actionItems", "follow_ups": "followUps",
-    "questions": "questions", "entities": "entities", "summary": "summary",
+    "messages": "messages",
+    "topics": "topics",
+    "action_items": "actionItems",
+    "follow_ups": "followUps",
+    "questions": "questions",
+    "entities": "entities",
+    "summary": "summary",
 }
 
 

@@ -66,10 +66,15 @@ def test_verify_rejects(body: bytes, secret: str, header: str | None) -> None:
 
 # --- Standard Webhooks ---------------------------------------------------------------------------
 
+
 def test_standard_headers_match_the_specifications_test_vector() -> None:
     # the vector published with the Standard Webhooks specification
-    headers = standard_headers("msg_p5jXN8AQM9LWM0D4loKWxJek", b'{"test": 2432232314}',
-                               "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", now=1614265330)
+    headers = standard_headers(
+        "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        b'{"test": 2432232314}',
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        now=1614265330,
+    )
     assert headers == {
         "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek",
         "webhook-timestamp": "1614265330",

@@ -128,7 +128,7 @@ def test_non_public_literal_addresses_are_refused(url: str, reason: str) -> None
     ["https://2130706433/", "https://0x7f000001/", "https://0177.0.0.1/", "https://127.1/", "https://0/"],
 )
 def test_numeric_forms_are_checked_as_the_system_resolves_them(url: str) -> None:
-    with pytest.raises(UrlNotAllowed, match="resolves to (127.0.0.1|0.0.0.0)"):
+    with pytest.raises(UrlNotAllowed, match=r"resolves to (127\.0\.0\.1|0\.0\.0\.0)"):
         check_callback_url(url, [])  # the real getaddrinfo: numeric hosts need no DNS
 
 

@@ -80,7 +80,7 @@ def evaluate(expr: str, ctx: dict):
     py = re.sub(r"\bnull\b", "None", py)
     py = re.sub(r"\bemptyarray\b", "[]", py)
     names = {k: (_Bag(v) if isinstance(v, dict) else v) for k, v in ctx.items()}
-    return eval(py, {"__builtins__": {}}, {**FUNCTIONS, "UNDEFINED": UNDEFINED, **names})  # noqa: S307
+    return eval(py, {"__builtins__": {}}, {**FUNCTIONS, "UNDEFINED": UNDEFINED, **names})
 
 
 def render(value, ctx: dict):
@@ -115,10 +115,12 @@ class AppError(Exception):
 @dataclass
 class Connection:
     url: str
-    apiKey: str  # noqa: N815 (Make's parameter name)
+    apiKey: str
 
 
-def run(component: str, name: str, parameters: dict, connection: Connection, extra: dict | None = None) -> tuple[object, list[str]]:
+def run(
+    component: str, name: str, parameters: dict, connection: Connection, extra: dict | None = None
+) -> tuple[object, list[str]]:
     """Run one module or RPC; return its output and the requests it made (``METHOD path``)."""
     manifest = check_app.manifest()
     meta = manifest["components"][component][name]
@@ -152,22 +154,35 @@ def _one(req: dict, base: dict, ctx: dict, made: list[str], output):
     qs = render(req.get("qs", {}), ctx)
     body = render(req["body"], ctx) if "body" in req else None
     body = None if body is UNDEFINED else body
-    resp = requests.request(method, url, headers={k: str(v) for k, v in headers.items()}, params=qs, json=body, timeout=40)
-    made.append(f"{method} {url[len(base_url):]}")
+    resp = requests.request(
+        method, url, headers={k: str(v) for k, v in headers.items()}, params=qs, json=body, timeout=40
+    )
+    made.append(f"{method} {url[len(base_url) :]}")
     answer = resp.json() if resp.content else None
-    rctx = {**ctx, "body": answer, "statusCode": resp.status_code, "headers": dict((k.lower(), v) for k, v in resp.headers.items())}
+    rctx = {
+        **ctx,
+        "body": answer,
+        "statusCode": resp.status_code,
+        "headers": dict((k.lower(), v) for k, v in resp.headers.items()),
+    }
     if resp.status_code >= 400:
         spec = {**base["response"]["error"], **(req.get("response", {}).get("error") or {})}
         one = spec.get(str(resp.status_code), {})
-        raise AppError(one.get("type", spec.get("type", "RuntimeError")),
-                       render(one.get("message", spec.get("message", "")), rctx), resp.status_code)
+        raise AppError(
+            one.get("type", spec.get("type", "RuntimeError")),
+            render(one.get("message", spec.get("message", "")), rctx),
+            resp.status_code,
+        )
     response = req.get("response") or {}
     valid = response.get("valid", True)
     condition = valid.get("condition", True) if isinstance(valid, dict) else valid
     if not render(condition, rctx):  # Make stops the module with the valid directive's error
         spec = valid if isinstance(valid, dict) else {}
-        raise AppError(spec.get("type", "RuntimeError"), render(spec.get("message", "Response marked as invalid."), rctx),
-                       resp.status_code)
+        raise AppError(
+            spec.get("type", "RuntimeError"),
+            render(spec.get("message", "Response marked as invalid."), rctx),
+            resp.status_code,
+        )
     return _respond(response, rctx, output, ctx)
 
 
@@ -190,7 +205,7 @@ def interface(module: str, parameters: dict, connection: Connection) -> list[dic
     out: list[dict] = []
     for item in check_app.read_json(meta["codeFiles"]["interface"]):
         if isinstance(item, str) and item.startswith("rpc://"):
-            fields, _ = run("rpc", item[len("rpc://"):], parameters, connection)
+            fields, _ = run("rpc", item[len("rpc://") :], parameters, connection)
             out += fields
         else:
             out.append(item)

@@ -65,10 +65,13 @@ def facade(tmp_path_factory):
     }
     for var in ("SYMBL_APP_ID", "SYMBL_APP_SECRET", "SYMBL_BASE_URL"):
         env.pop(var, None)
-    log = open(tmp / "facade.log", "wb")
+    log = open(tmp / "facade.log", "wb")  # noqa: SIM115 - the server process writes to it until the session ends
     proc = subprocess.Popen(
         [sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:

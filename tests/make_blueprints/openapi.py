@@ -59,8 +59,8 @@ class Spec:
             tsegs = [s for s in template.split("/") if s]
             if len(tsegs) != len(segments) or method.lower() not in ops:
                 continue
-            if all(t == s or t.startswith("{") for t, s in zip(tsegs, segments)) and all(
-                not s.startswith("{") or t.startswith("{") for t, s in zip(tsegs, segments)
+            if all(t == s or t.startswith("{") for t, s in zip(tsegs, segments, strict=False)) and all(
+                not s.startswith("{") or t.startswith("{") for t, s in zip(tsegs, segments, strict=False)
             ):
                 return template, ops[method.lower()]
         return None
@@ -70,7 +70,11 @@ class Spec:
         return set(self.properties((content.get("application/json") or {}).get("schema")))
 
     def params(self, op: dict, where: str) -> set[str]:
-        return {p["name"].lower() if where == "header" else p["name"] for p in op.get("parameters") or [] if p["in"] == where}
+        return {
+            p["name"].lower() if where == "header" else p["name"]
+            for p in op.get("parameters") or []
+            if p["in"] == where
+        }
 
     def answers(self, op: dict) -> list[dict]:
         """The JSON schemas of the operation's 2xx answers."""

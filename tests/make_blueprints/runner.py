@@ -30,15 +30,16 @@ class Call:
 
 @dataclass
 class Run:
-    calls: list[Call] = field(default_factory=list)        # facade calls, in order
+    calls: list[Call] = field(default_factory=list)  # facade calls, in order
     rendered: dict[int, dict] = field(default_factory=dict)  # module id -> evaluated mapper (non-facade)
-    times: dict[int, int] = field(default_factory=dict)     # module id -> how many bundles it rendered
-    skipped: set[int] = field(default_factory=set)         # modules stopped by their filter
+    times: dict[int, int] = field(default_factory=dict)  # module id -> how many bundles it rendered
+    skipped: set[int] = field(default_factory=set)  # modules stopped by their filter
     outputs: dict[int, object] = field(default_factory=dict)
 
 
-def run(blueprint: dict, team: dict[str, str], webhook: dict, feeder_limit: int = 3,
-        stubs: dict[int, object] | None = None) -> Run:
+def run(
+    blueprint: dict, team: dict[str, str], webhook: dict, feeder_limit: int = 3, stubs: dict[int, object] | None = None
+) -> Run:
     """Execute ``blueprint`` with ``webhook`` as the trigger's bundle and ``team`` as team variables
     (``stubs``: module id -> the output of a rendered, non-facade module)."""
     result = Run()
@@ -46,8 +47,9 @@ def run(blueprint: dict, team: dict[str, str], webhook: dict, feeder_limit: int 
     return result
 
 
-def _flow(flow: list[dict], outputs: dict, team: dict, webhook: dict, result: Run, feeder_limit: int,
-          stubs: dict[int, object]) -> None:
+def _flow(
+    flow: list[dict], outputs: dict, team: dict, webhook: dict, result: Run, feeder_limit: int, stubs: dict[int, object]
+) -> None:
     outputs = dict(outputs)
     for i, mod in enumerate(flow):
         scope = iml.Scope(outputs, team)

@@ -22,10 +22,18 @@ def test_process_a_batch_module_is_listed():
 
 def test_process_a_batch_then_every_item_completes(facade):
     conn = app_runner.Connection(url=facade.url, apiKey=facade.api_key)
-    items = [{"transcript": f"Alice: Make call {i}. Bob: I will send the quote.", "name": f"Make {i}",
-              "key": f"make-batch-{time.time_ns()}-{i}", "url": ""} for i in range(3)]
-    out, made = app_runner.run("module", "processBatch", {"batch_items": items, "include": ["summary"], "language": ""},
-                               conn)
+    items = [
+        {
+            "transcript": f"Alice: Make call {i}. Bob: I will send the quote.",
+            "name": f"Make {i}",
+            "key": f"make-batch-{time.time_ns()}-{i}",
+            "url": "",
+        }
+        for i in range(3)
+    ]
+    out, made = app_runner.run(
+        "module", "processBatch", {"batch_items": items, "include": ["summary"], "language": ""}, conn
+    )
     assert made == ["POST /v1/batches"]
     assert out["batch_id"].startswith("batch-") and out["total"] == 3 and out["status"] == "running"
     headers = {"Authorization": f"Bearer {facade.api_key}"}

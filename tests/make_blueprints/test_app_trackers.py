@@ -31,21 +31,43 @@ def test_process_conversation_has_a_saved_trackers_select_fed_by_the_rpc():
 
 def test_create_then_update_then_unchanged(conn, facade):
     name = f"Make competitor {time.time_ns()}"
-    out, made = app_runner.run("module", "createOrUpdateTracker", {"name": name, "vocabulary": ["Acme", "Globex"]}, conn)
+    out, made = app_runner.run(
+        "module", "createOrUpdateTracker", {"name": name, "vocabulary": ["Acme", "Globex"]}, conn
+    )
     assert made == ["PUT /v1/trackers"]
-    assert out == {"id": out["id"], "name": name, "vocabulary": ["Acme", "Globex"], "action": "created", "changed": True}
+    assert out == {
+        "id": out["id"],
+        "name": name,
+        "vocabulary": ["Acme", "Globex"],
+        "action": "created",
+        "changed": True,
+    }
     assert out["id"]
-    interface = check_app.read_json(check_app.manifest()["components"]["module"]["createOrUpdateTracker"]["codeFiles"]["interface"])
+    interface = check_app.read_json(
+        check_app.manifest()["components"]["module"]["createOrUpdateTracker"]["codeFiles"]["interface"]
+    )
     assert set(out) == {f["name"] for f in interface}
 
-    again, _ = app_runner.run("module", "createOrUpdateTracker", {"name": name, "vocabulary": ["Acme", "Initech"]}, conn)
-    assert again == {"id": out["id"], "name": name, "vocabulary": ["Acme", "Initech"], "action": "updated", "changed": True}
+    again, _ = app_runner.run(
+        "module", "createOrUpdateTracker", {"name": name, "vocabulary": ["Acme", "Initech"]}, conn
+    )
+    assert again == {
+        "id": out["id"],
+        "name": name,
+        "vocabulary": ["Acme", "Initech"],
+        "action": "updated",
+        "changed": True,
+    }
 
     same, _ = app_runner.run("module", "createOrUpdateTracker", {"name": name, "vocabulary": ["Initech", "Acme"]}, conn)
     assert (same["id"], same["action"], same["changed"]) == (out["id"], "unchanged", False)
 
-    listed = requests.get(f"{facade.url}/v1/trackers", params={"name": name},
-                          headers={"Authorization": f"Bearer {facade.api_key}"}, timeout=30).json()["trackers"]
+    listed = requests.get(
+        f"{facade.url}/v1/trackers",
+        params={"name": name},
+        headers={"Authorization": f"Bearer {facade.api_key}"},
+        timeout=30,
+    ).json()["trackers"]
     assert [t["id"] for t in listed] == [out["id"]]
 
 
@@ -57,14 +79,24 @@ def test_rpc_lists_trackers_by_name_and_process_applies_the_picked_ones(conn):
     assert {"label": name, "value": name} in options
     assert all(set(o) == {"label", "value"} and o["value"] for o in options)
 
-    out, _ = app_runner.run("module", "processConversation", {
-        "source": "transcript", "transcript": "Alice: Let us talk about the renewal.\nBob: Sure.",
-        "enable_summary": True, "wait_for_result": True, "tracker_names": [name]}, conn)
+    out, _ = app_runner.run(
+        "module",
+        "processConversation",
+        {
+            "source": "transcript",
+            "transcript": "Alice: Let us talk about the renewal.\nBob: Sure.",
+            "enable_summary": True,
+            "wait_for_result": True,
+            "tracker_names": [name],
+        },
+        conn,
+    )
     if out["status"] != "completed":
         # the facade may still answer 202 right after its job long-poll said completed (reported);
         # read the same conversation with a wait, as a scenario would with Get Insights
-        out, _ = app_runner.run("module", "getInsights", {"conversation_id": out["conversation_id"], "include": [],
-                                                          "wait": 10}, conn)
+        out, _ = app_runner.run(
+            "module", "getInsights", {"conversation_id": out["conversation_id"], "include": [], "wait": 10}, conn
+        )
     assert out["status"] == "completed"
     assert name in [t["name"] for t in out["trackers"]]
 

@@ -19,28 +19,48 @@ CALLERS = [s for s in BLUEPRINTS if s in WEBHOOK_INPUTS]
 
 
 #: what HubSpot's deal search answers (developers.hubspot.com, CRM search API), as far as blueprints map it
-HUBSPOT_SEARCH = {"properties": {"data": {"properties": {
-    "total": {"type": "integer"},
-    "results": {"type": "array", "items": {"properties": {"id": {"type": "string"}, "properties": {"type": "object"}}}},
-}}, "statusCode": {}, "headers": {}}}
+HUBSPOT_SEARCH = {
+    "properties": {
+        "data": {
+            "properties": {
+                "total": {"type": "integer"},
+                "results": {
+                    "type": "array",
+                    "items": {"properties": {"id": {"type": "string"}, "properties": {"type": "object"}}},
+                },
+            }
+        },
+        "statusCode": {},
+        "headers": {},
+    }
+}
 HUBSPOT_SEARCH_URL = "https://api.hubapi.com/crm/v3/objects/deals/search"
 
 
 def delivery_schema(openapi) -> dict:
     """A callback or hook delivery: the flat object plus event and event_id, or the failed body (docs/api.md)."""
-    return {"allOf": [
-        {"$ref": "#/components/schemas/FlatInsights"},
-        {"properties": {"event": {"type": "string"}, "event_id": {"type": "string"},
-                        "error": {"$ref": "#/components/schemas/JobError"}}},
-    ]}
+    return {
+        "allOf": [
+            {"$ref": "#/components/schemas/FlatInsights"},
+            {
+                "properties": {
+                    "event": {"type": "string"},
+                    "event_id": {"type": "string"},
+                    "error": {"$ref": "#/components/schemas/JobError"},
+                }
+            },
+        ]
+    }
 
 
 def facade_calls(slug):
     for v in iml.walk(validate.load(slug)["flow"]):
         if validate.is_facade_call(v.module):
             m = v.module["mapper"]
-            body = json.loads(iml.EXPR_RE.sub("0", m["jsonStringBodyContent"])) if m.get("jsonStringBodyContent") else {}
-            path = m["url"][len(validate.FACADE_URL):]
+            body = (
+                json.loads(iml.EXPR_RE.sub("0", m["jsonStringBodyContent"])) if m.get("jsonStringBodyContent") else {}
+            )
+            path = m["url"][len(validate.FACADE_URL) :]
             yield v.module["id"], m["method"], path, body, m.get("queryParameters") or [], m.get("headers") or []
 
 
@@ -50,7 +70,9 @@ def test_blueprint_facade_calls_exist_in_openapi(openapi, slug):
         found = openapi.operation(method, path)
         assert found, f"module {mid}: {method.upper()} {path} is not in /openapi.json"
         _, op = found
-        assert set(body) <= openapi.body_fields(op), f"module {mid}: unknown body fields {set(body) - openapi.body_fields(op)}"
+        assert set(body) <= openapi.body_fields(op), (
+            f"module {mid}: unknown body fields {set(body) - openapi.body_fields(op)}"
+        )
         assert {q["name"] for q in query} <= openapi.params(op, "query")
         sent = {h["name"].lower() for h in headers} - {"authorization", "content-type"}
         assert sent <= openapi.params(op, "header"), f"module {mid}: headers {sent}"
@@ -62,17 +84,20 @@ def output_schemas(slug, openapi) -> dict[int, dict]:
     for v in iml.walk(validate.load(slug)["flow"]):
         mod, mid = v.module, v.module["id"]
         if mod["module"] == "gateway:CustomWebHook":
-            out[mid] = delivery_schema(openapi) if slug not in WEBHOOK_INPUTS else {
-                "properties": {k: {"type": "string"} for k in WEBHOOK_INPUTS[slug]}}
+            out[mid] = (
+                delivery_schema(openapi)
+                if slug not in WEBHOOK_INPUTS
+                else {"properties": {k: {"type": "string"} for k in WEBHOOK_INPUTS[slug]}}
+            )
         elif validate.is_facade_call(mod):
-            _, op = openapi.operation(mod["mapper"]["method"], mod["mapper"]["url"][len(validate.FACADE_URL):])
+            _, op = openapi.operation(mod["mapper"]["method"], mod["mapper"]["url"][len(validate.FACADE_URL) :])
             out[mid] = {"properties": {"data": {"anyOf": openapi.answers(op)}, "statusCode": {}, "headers": {}}}
         elif mod["module"] == "http:MakeRequest" and mod["mapper"]["url"] == HUBSPOT_SEARCH_URL:
             out[mid] = HUBSPOT_SEARCH
         elif mod["module"] == "json:TransformToJSON":
             out[mid] = {"properties": {"json": {"type": "string"}}}
         elif mod["module"] == "builtin:BasicFeeder":
-            (src, path), = iml.references(mod["mapper"]["array"])
+            ((src, path),) = iml.references(mod["mapper"]["array"])
             out[mid] = openapi.item_schema(out[src], path.split("."))
         else:
             out[mid] = {"properties": {}}
@@ -84,7 +109,9 @@ def test_every_mapping_names_a_field_its_module_outputs(openapi, slug):
     schemas = output_schemas(slug, openapi)
     for v in iml.walk(validate.load(slug)["flow"]):
         for ref, path in iml.references(iml.own_settings(v.module)):
-            assert openapi.has_path(schemas[ref], path.split(".")), f"module {v.module['id']}: {{{{{ref}.{path}}}}} is not a field module {ref} outputs"
+            assert openapi.has_path(schemas[ref], path.split(".")), (
+                f"module {v.module['id']}: {{{{{ref}.{path}}}}} is not a field module {ref} outputs"
+            )
 
 
 def test_the_checks_would_catch_a_renamed_field(openapi):
@@ -95,6 +122,7 @@ def test_the_checks_would_catch_a_renamed_field(openapi):
 
 
 # ------------------------------------------------------------------------------ the custom app
+
 
 def app_requests():
     """(where, request, facade path) for every request the app makes to the facade."""
@@ -113,7 +141,9 @@ def app_requests():
                     yield f"{ctype} {name} {code}[{i}]", req, path
 
 
-@pytest.mark.parametrize(("where", "req", "path"), list(app_requests()), ids=lambda x: x if isinstance(x, str) and " " in x else "")
+@pytest.mark.parametrize(
+    ("where", "req", "path"), list(app_requests()), ids=lambda x: x if isinstance(x, str) and " " in x else ""
+)
 def test_app_request_exists_in_openapi(openapi, where, req, path):
     found = openapi.operation(req.get("method", "GET"), path)
     assert found, f"{where}: {req.get('method', 'GET')} {path} is not in /openapi.json"
@@ -122,7 +152,11 @@ def test_app_request_exists_in_openapi(openapi, where, req, path):
     assert set(body) <= openapi.body_fields(op), f"{where}: unknown body fields {set(body) - openapi.body_fields(op)}"
     qs = req.get("qs") if isinstance(req.get("qs"), dict) else {}
     assert set(qs) <= openapi.params(op, "query"), f"{where}: unknown query {set(qs) - openapi.params(op, 'query')}"
-    headers = {h.lower() for h in (req.get("headers") or {})} - {"authorization", "x-symbl-app-id", "x-symbl-app-secret"}
+    headers = {h.lower() for h in (req.get("headers") or {})} - {
+        "authorization",
+        "x-symbl-app-id",
+        "x-symbl-app-secret",
+    }
     assert headers <= openapi.params(op, "header"), f"{where}: headers {headers}"
     answers = {"anyOf": openapi.answers(op)}
     response = {k: v for k, v in (req.get("response") or {}).items() if k != "error"}

@@ -13,7 +13,12 @@ SLUGS = validate.slugs()
 
 
 def test_there_are_the_four_scenarios():
-    assert SLUGS == ["call-scored-crm-slack", "conversation-processed-slack-crm", "process-recording", "text-to-insights-sync"]
+    assert SLUGS == [
+        "call-scored-crm-slack",
+        "conversation-processed-slack-crm",
+        "process-recording",
+        "text-to-insights-sync",
+    ]
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -41,7 +46,9 @@ def test_every_facade_call_is_http_make_request_v4_with_variables(slug):
 
 
 def test_scenario_1_hands_off_to_scenario_2_by_callback_url():
-    submit = next(v.module for v in iml.walk(validate.load("process-recording")["flow"]) if validate.is_facade_call(v.module))
+    submit = next(
+        v.module for v in iml.walk(validate.load("process-recording")["flow"]) if validate.is_facade_call(v.module)
+    )
     template = submit["mapper"]["jsonStringBodyContent"]
     assert '"callback_url": "{{var.team.SYMBL_PROCESSED_WEBHOOK_URL}}"' in template
     assert json.loads(iml.EXPR_RE.sub("0", template))["wait"] == 0  # nothing waits in scenario 1
@@ -63,6 +70,7 @@ def test_scenario_2_routes_on_the_flat_flags():
 
 # ---------------------------------------------------------------------- the checks catch mistakes
 
+
 def _mutate(slug, change):
     bp = copy.deepcopy(validate.load(slug))
     change(bp)
@@ -74,45 +82,146 @@ def _router(bp):
 
 
 BAD = [
-    ("duplicate id", "conversation-processed-slack-crm",
-     lambda bp: _router(bp)["routes"][2]["flow"][0].update(id=3), "duplicate module id 3"),
+    (
+        "duplicate id",
+        "conversation-processed-slack-crm",
+        lambda bp: _router(bp)["routes"][2]["flow"][0].update(id=3),
+        "duplicate module id 3",
+    ),
     ("string id", "process-recording", lambda bp: bp["flow"][1].update(id="2"), "module id must be an integer"),
-    ("bad module name", "process-recording", lambda bp: bp["flow"][2].update(module="HTTP:make request"), "invalid module identifier"),
-    ("version 0", "process-recording", lambda bp: bp["flow"][2].update(version=0), "version must be a positive integer"),
-    ("legacy http version", "process-recording", lambda bp: bp["flow"][2].update(version=3), "http:MakeRequest version 4"),
-    ("hook id left in", "process-recording", lambda bp: bp["flow"][0]["parameters"].update(hook=123), "parameters.hook must be omitted"),
-    ("connection left in", "text-to-insights-sync",
-     lambda bp: bp["flow"][3]["routes"][0]["flow"][0]["parameters"].update(__IMTCONN__=99), "parameters.__IMTCONN__"),
-    ("exporter metadata", "process-recording", lambda bp: bp["flow"][0]["metadata"].update(restore={}), "exporter-only"),
-    ("filter on router", "conversation-processed-slack-crm",
-     lambda bp: _router(bp).update(filter={"name": "x", "conditions": [[{"a": "1", "o": "exist"}]]}), "router must not carry a filter"),
-    ("router mapper", "conversation-processed-slack-crm", lambda bp: _router(bp).update(mapper={}), "router mapper must be null"),
-    ("filter on first module", "process-recording",
-     lambda bp: bp["flow"][0].update(filter={"name": "x", "conditions": [[{"a": "1", "o": "exist"}]]}), "first module"),
-    ("reference to a later module", "process-recording",
-     lambda bp: bp["flow"][1]["mapper"].update(object="{{3.data.name}}"), "does not run before module 2"),
-    ("reference to a sibling route", "conversation-processed-slack-crm",
-     lambda bp: _router(bp)["routes"][2]["flow"][0]["mapper"].update(text="{{4.json}}"), "does not run before module 9"),
-    ("reference to a missing module", "process-recording",
-     lambda bp: bp["flow"][3]["mapper"].update(body="{{ifempty(42.x; 1.name)}}"), "{{42.x}}"),
-    ("literal api key", "process-recording",
-     lambda bp: bp["flow"][2]["mapper"]["headers"][0].update(value="Bearer sk_live_abcdefghijklmnop"), "literal bearer token"),
+    (
+        "bad module name",
+        "process-recording",
+        lambda bp: bp["flow"][2].update(module="HTTP:make request"),
+        "invalid module identifier",
+    ),
+    (
+        "version 0",
+        "process-recording",
+        lambda bp: bp["flow"][2].update(version=0),
+        "version must be a positive integer",
+    ),
+    (
+        "legacy http version",
+        "process-recording",
+        lambda bp: bp["flow"][2].update(version=3),
+        "http:MakeRequest version 4",
+    ),
+    (
+        "hook id left in",
+        "process-recording",
+        lambda bp: bp["flow"][0]["parameters"].update(hook=123),
+        "parameters.hook must be omitted",
+    ),
+    (
+        "connection left in",
+        "text-to-insights-sync",
+        lambda bp: bp["flow"][3]["routes"][0]["flow"][0]["parameters"].update(__IMTCONN__=99),
+        "parameters.__IMTCONN__",
+    ),
+    (
+        "exporter metadata",
+        "process-recording",
+        lambda bp: bp["flow"][0]["metadata"].update(restore={}),
+        "exporter-only",
+    ),
+    (
+        "filter on router",
+        "conversation-processed-slack-crm",
+        lambda bp: _router(bp).update(filter={"name": "x", "conditions": [[{"a": "1", "o": "exist"}]]}),
+        "router must not carry a filter",
+    ),
+    (
+        "router mapper",
+        "conversation-processed-slack-crm",
+        lambda bp: _router(bp).update(mapper={}),
+        "router mapper must be null",
+    ),
+    (
+        "filter on first module",
+        "process-recording",
+        lambda bp: bp["flow"][0].update(filter={"name": "x", "conditions": [[{"a": "1", "o": "exist"}]]}),
+        "first module",
+    ),
+    (
+        "reference to a later module",
+        "process-recording",
+        lambda bp: bp["flow"][1]["mapper"].update(object="{{3.data.name}}"),
+        "does not run before module 2",
+    ),
+    (
+        "reference to a sibling route",
+        "conversation-processed-slack-crm",
+        lambda bp: _router(bp)["routes"][2]["flow"][0]["mapper"].update(text="{{4.json}}"),
+        "does not run before module 9",
+    ),
+    (
+        "reference to a missing module",
+        "process-recording",
+        lambda bp: bp["flow"][3]["mapper"].update(body="{{ifempty(42.x; 1.name)}}"),
+        "{{42.x}}",
+    ),
+    (
+        "literal api key",
+        "process-recording",
+        lambda bp: bp["flow"][2]["mapper"]["headers"][0].update(value="Bearer sk_live_abcdefghijklmnop"),
+        "literal bearer token",
+    ),
     ("real e-mail", "process-recording", lambda bp: bp.update(description="ask jane@acme.io"), "e-mail"),
-    ("real webhook URL", "process-recording",
-     lambda bp: bp["flow"][2]["mapper"].update(jsonStringBodyContent=bp["flow"][2]["mapper"]["jsonStringBodyContent"].replace(
-         "{{var.team.SYMBL_PROCESSED_WEBHOOK_URL}}", "https://hook.eu1.make.com/abc")), "webhook URL"),
-    ("literal facade URL", "text-to-insights-sync",
-     lambda bp: bp["flow"][2]["mapper"].update(url="https://connector.acme.io/v1/conversations"), "literal URL"),
-    ("long numeric id", "conversation-processed-slack-crm",
-     lambda bp: _router(bp)["routes"][0]["flow"][0]["mapper"].update(channel="12345678"), "long numeric ID"),
-    ("off-grid designer", "process-recording", lambda bp: bp["flow"][1]["metadata"]["designer"].update(x=310), "300 grid"),
-    ("wait beyond the module limit", "text-to-insights-sync",
-     lambda bp: bp["flow"][2]["mapper"].update(jsonStringBodyContent=bp["flow"][2]["mapper"]["jsonStringBodyContent"].replace(
-         '"wait": 25', '"wait": 60')), "module limit"),
-    ("body not JSON", "process-recording",
-     lambda bp: bp["flow"][2]["mapper"].update(jsonStringBodyContent='{"url": {{1.recording_url}}, }'), "not JSON"),
-    ("extra top-level key", "process-recording", lambda bp: bp.update(scheduling={"type": "immediately"}), "top-level key"),
-    ("empty route", "conversation-processed-slack-crm", lambda bp: _router(bp)["routes"].append({"flow": []}), "must be non-empty"),
+    (
+        "real webhook URL",
+        "process-recording",
+        lambda bp: bp["flow"][2]["mapper"].update(
+            jsonStringBodyContent=bp["flow"][2]["mapper"]["jsonStringBodyContent"].replace(
+                "{{var.team.SYMBL_PROCESSED_WEBHOOK_URL}}", "https://hook.eu1.make.com/abc"
+            )
+        ),
+        "webhook URL",
+    ),
+    (
+        "literal facade URL",
+        "text-to-insights-sync",
+        lambda bp: bp["flow"][2]["mapper"].update(url="https://connector.acme.io/v1/conversations"),
+        "literal URL",
+    ),
+    (
+        "long numeric id",
+        "conversation-processed-slack-crm",
+        lambda bp: _router(bp)["routes"][0]["flow"][0]["mapper"].update(channel="12345678"),
+        "long numeric ID",
+    ),
+    (
+        "off-grid designer",
+        "process-recording",
+        lambda bp: bp["flow"][1]["metadata"]["designer"].update(x=310),
+        "300 grid",
+    ),
+    (
+        "wait beyond the module limit",
+        "text-to-insights-sync",
+        lambda bp: bp["flow"][2]["mapper"].update(
+            jsonStringBodyContent=bp["flow"][2]["mapper"]["jsonStringBodyContent"].replace('"wait": 25', '"wait": 60')
+        ),
+        "module limit",
+    ),
+    (
+        "body not JSON",
+        "process-recording",
+        lambda bp: bp["flow"][2]["mapper"].update(jsonStringBodyContent='{"url": {{1.recording_url}}, }'),
+        "not JSON",
+    ),
+    (
+        "extra top-level key",
+        "process-recording",
+        lambda bp: bp.update(scheduling={"type": "immediately"}),
+        "top-level key",
+    ),
+    (
+        "empty route",
+        "conversation-processed-slack-crm",
+        lambda bp: _router(bp)["routes"].append({"flow": []}),
+        "must be non-empty",
+    ),
 ]
 
 
@@ -123,6 +232,7 @@ def test_structural_check_catches(slug, change, expected):
 
 
 # ------------------------------------------------- Make's scenario metadata and exported options
+
 
 def _slack_modules(bp):
     return [v.module for v in iml.walk(bp["flow"]) if v.module["module"] == "slack:CreateMessage"]
@@ -136,6 +246,7 @@ def test_slack_channel_modes_are_ones_make_exports():
 def test_a_map_channel_mode_is_caught():
     def change(bp):
         _slack_modules(bp)[0]["mapper"]["channelWType"] = "map"
+
     assert any("channelWType 'map'" in f for f in _mutate("text-to-insights-sync", change))
 
 
@@ -157,9 +268,17 @@ def test_a_readme_suggesting_break_needs_dlq():
 def test_a_break_handler_needs_dlq():
     def change(bp):
         bp["metadata"]["scenario"]["dlq"] = False
-        bp["flow"][2]["onerror"] = [{"id": 9, "module": "builtin:Break", "version": 1,
-                                     "parameters": {"count": 3, "interval": 1}, "mapper": {},
-                                     "metadata": {"designer": {"x": 900, "y": 300}}}]
+        bp["flow"][2]["onerror"] = [
+            {
+                "id": 9,
+                "module": "builtin:Break",
+                "version": 1,
+                "parameters": {"count": 3, "interval": 1},
+                "mapper": {},
+                "metadata": {"designer": {"x": 900, "y": 300}},
+            }
+        ]
+
     assert any("dlq must be true" in f for f in _mutate("process-recording", change))
 
 

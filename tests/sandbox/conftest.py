@@ -17,7 +17,11 @@ APP_ID, APP_SECRET = "sandbox-app-id", "sandbox-app-secret"
 SALES_CALL = [
     ("Alice", "alice@acme.com", "Hi Bob, this is Alice from Acme Corp. Thanks for joining today."),
     ("Bob", "bob@globex.com", "Happy to be here. What does the enterprise plan cost?"),
-    ("Alice", "alice@acme.com", "The enterprise plan is $12,000 per year. I will send you the pricing proposal by Friday."),
+    (
+        "Alice",
+        "alice@acme.com",
+        "The enterprise plan is $12,000 per year. I will send you the pricing proposal by Friday.",
+    ),
     ("Bob", "bob@globex.com", "Honestly, we are also looking at Gong, but their pricing was frustrating."),
     ("Alice", "alice@acme.com", "Bob, can you share your security requirements tomorrow."),
     ("Bob", "bob@globex.com", "Sure. This sounds great, I really like the Salesforce integration."),
@@ -28,8 +32,10 @@ SALES_CALL = [
 def text_body(lines=SALES_CALL, **options: Any) -> dict[str, Any]:
     """Return a text submit body for ``(name, email, content)`` lines."""
     return {
-        "messages": [{"payload": {"content": c, "contentType": "text/plain"}, "from": {"name": n, "userId": e}}
-                     for n, e, c in lines],
+        "messages": [
+            {"payload": {"content": c, "contentType": "text/plain"}, "from": {"name": n, "userId": e}}
+            for n, e, c in lines
+        ],
         **options,
     }
 
@@ -65,8 +71,9 @@ class Symbl:
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)
 
-    def submit_text(self, body: dict[str, Any] | None = None, conversation_id: str | None = None,
-                    **kwargs: Any) -> requests.Response:
+    def submit_text(
+        self, body: dict[str, Any] | None = None, conversation_id: str | None = None, **kwargs: Any
+    ) -> requests.Response:
         path = "/v1/process/text" + (f"/{conversation_id}" if conversation_id else "")
         return self.request("PUT" if conversation_id else "POST", path, json=body or text_body(), **kwargs)
 
@@ -132,7 +139,9 @@ def symbl(base_url: str) -> Symbl:
 def sales_call(symbl: Symbl) -> str:
     """A completed sales-call conversation with entities, trackers and phrases enabled, held on Monday 2024-01-15."""
     body = text_body(
-        detectEntities=True, detectPhrases=True, enableSummary=True,
+        detectEntities=True,
+        detectPhrases=True,
+        enableSummary=True,
         trackers=[{"name": "Competitors", "vocabulary": ["Gong", "Chorus"]}],
         entities=[{"customType": "Product", "value": "enterprise plan", "text": "enterprise plan"}],
     )

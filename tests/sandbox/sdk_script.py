@@ -23,8 +23,11 @@ payload = {
     "detectEntities": True,
     "trackers": [{"name": "Competitors", "vocabulary": ["Gong"]}],
     "messages": [
-        {"payload": {"content": line}, "from": {"name": name, "userId": email},
-         **({"duration": {"startTime": "2024-01-15T15:00:00.000Z"}} if line.startswith("Hi Bob") else {})}
+        {
+            "payload": {"content": line},
+            "from": {"name": name, "userId": email},
+            **({"duration": {"startTime": "2024-01-15T15:00:00.000Z"}} if line.startswith("Hi Bob") else {}),
+        }
         for name, email, line in [
             ("Alice", "alice@acme.com", "Hi Bob, this is Alice from Acme Corp. What does your team need?"),
             ("Bob", "bob@globex.com", "We need better call notes. We tried Gong but it was too expensive."),
@@ -34,8 +37,9 @@ payload = {
     ],
 }
 credentials = {"app_id": sys.argv[2], "app_secret": sys.argv[3]}
-conversation = symbl.Text.process(payload=payload, credentials=credentials,
-                                  parameters={"webhookUrl": "http://127.0.0.1:9/hook"})
+conversation = symbl.Text.process(
+    payload=payload, credentials=credentials, parameters={"webhookUrl": "http://127.0.0.1:9/hook"}
+)
 cid = conversation.get_conversation_id()
 api = symbl.Conversations
 results = {
@@ -57,9 +61,16 @@ results = {
 with tempfile.NamedTemporaryFile(suffix=".wav") as recording:  # the SDK sends an empty Content-Type
     recording.write(b"RIFF" + bytes(range(256)) * 64)
     recording.flush()
-    audio = symbl.Audio.process_file(file_path=recording.name, credentials=credentials, parameters={
-        "customVocabulary": ["Platform", "Targets"], "enableSpeakerDiarization": True, "diarizationSpeakerCount": 2,
-        "detectEntities": True})
+    audio = symbl.Audio.process_file(
+        file_path=recording.name,
+        credentials=credentials,
+        parameters={
+            "customVocabulary": ["Platform", "Targets"],
+            "enableSpeakerDiarization": True,
+            "diarizationSpeakerCount": 2,
+            "detectEntities": True,
+        },
+    )
 results["audio_messages"] = api.get_messages(audio.get_conversation_id())
 
 

@@ -29,8 +29,9 @@ def _submit(symbl: Symbl, kind: str, conversation_id: str | None = None):
     if kind in ("audio/url", "video/url"):
         return symbl.request(method, f"/v1/process/{kind}{suffix}", json=URL_BODY)
     content_type = {"audio": "audio/wav", "video": "video/mp4"}[kind]
-    return symbl.request(method, f"/v1/process/{kind}{suffix}", data=b"RIFF" + b"\0" * 4096,
-                         headers={"Content-Type": content_type})
+    return symbl.request(
+        method, f"/v1/process/{kind}{suffix}", data=b"RIFF" + b"\0" * 4096, headers={"Content-Type": content_type}
+    )
 
 
 @pytest.mark.parametrize("kind", ["text", "audio", "audio/url", "video", "video/url"])
@@ -46,8 +47,12 @@ def test_post_and_put_answer_201_with_ids(symbl: Symbl, kind: str) -> None:
 
 def test_audio_upload_without_content_type_and_with_sdk_style_empty_header(symbl: Symbl) -> None:
     for headers in ({}, {"Content-Type": ""}):
-        response = symbl.request("POST", "/v1/process/audio?name=Call&enableSpeakerDiarization=true",
-                                 data=b"ID3" + b"\1" * 1000, headers=headers)
+        response = symbl.request(
+            "POST",
+            "/v1/process/audio?name=Call&enableSpeakerDiarization=true",
+            data=b"ID3" + b"\1" * 1000,
+            headers=headers,
+        )
         assert response.status_code == 201, response.text
 
 
@@ -65,16 +70,25 @@ def test_audio_upload_is_streamed_chunked(symbl: Symbl) -> None:
         ("/v1/process/text", {"json": {"messages": []}}, '"messages" must contain at least 1 items'),
         ("/v1/process/text", {"json": {"messages": [{}]}}, '"messages[0].payload" is required'),
         ("/v1/process/text", {"data": "not json", "headers": {"Content-Type": "text/plain"}}, '"messages" is required'),
-        ("/v1/process/text", {"json": {**text_body(), "confidenceThreshold": 2}},
-         '"confidenceThreshold" must be less than or equal to 1'),
+        (
+            "/v1/process/text",
+            {"json": {**text_body(), "confidenceThreshold": 2}},
+            '"confidenceThreshold" must be less than or equal to 1',
+        ),
         ("/v1/process/text", {"json": {**text_body(), "detectEntities": "yes"}}, '"detectEntities" must be a boolean'),
         ("/v1/process/text", {"json": {**text_body(), "webhookUrl": "nope"}}, '"webhookUrl" must be a valid uri'),
-        ("/v1/process/text", {"json": {**text_body(), "trackers": [{"name": "x"}]}},
-         '"trackers[0].vocabulary" is required'),
+        (
+            "/v1/process/text",
+            {"json": {**text_body(), "trackers": [{"name": "x"}]}},
+            '"trackers[0].vocabulary" is required',
+        ),
         ("/v1/process/audio/url", {"json": {}}, '"url" is required'),
         ("/v1/process/video/url", {"json": {"url": "ftp://x/y.mp4"}}, '"url" must be a valid uri'),
-        ("/v1/process/video", {"data": b"mp4", "headers": {"Content-Type": "audio/wav"}},
-         '"Content-Type" must be [video/mp4]'),
+        (
+            "/v1/process/video",
+            {"data": b"mp4", "headers": {"Content-Type": "audio/wav"}},
+            '"Content-Type" must be [video/mp4]',
+        ),
         ("/v1/process/audio", {"data": b"", "headers": {"Content-Type": "audio/wav"}}, '"body" is required'),
     ],
 )
@@ -93,9 +107,11 @@ def test_put_to_unknown_conversation_is_404(symbl: Symbl) -> None:
 def test_options_in_query_string_booleans_and_exploded_custom_vocabulary(app, symbl: Symbl) -> None:
     exploded = "&".join(f"customVocabulary={c}" for c in '["Acme","Gong"]').replace('"', "%22")
     response = symbl.request(
-        "POST", f"/v1/process/audio?{exploded}&detectEntities=true&enableSummary=True&diarizationSpeakerCount=2"
-                "&enableSpeakerDiarization=true&trackers=%5B%7B%22name%22%3A%22P%22%2C%22vocabulary%22%3A%5B%22price%22%5D%7D%5D",
-        data=b"abc")
+        "POST",
+        f"/v1/process/audio?{exploded}&detectEntities=true&enableSummary=True&diarizationSpeakerCount=2"
+        "&enableSpeakerDiarization=true&trackers=%5B%7B%22name%22%3A%22P%22%2C%22vocabulary%22%3A%5B%22price%22%5D%7D%5D",
+        data=b"abc",
+    )
     assert response.status_code == 201, response.text
     job = app.extensions["sandbox"].jobs.jobs[response.json()["jobId"]]
     assert job.options.custom_vocabulary == ["Acme", "Gong"]
@@ -107,7 +123,9 @@ def test_options_in_query_string_booleans_and_exploded_custom_vocabulary(app, sy
 
 def test_text_webhook_url_accepted_in_query(app, symbl: Symbl) -> None:
     response = symbl.submit_text(params={"webhookUrl": "http://127.0.0.1:9/hook"})
-    assert app.extensions["sandbox"].jobs.jobs[response.json()["jobId"]].options.webhook_url == "http://127.0.0.1:9/hook"
+    assert (
+        app.extensions["sandbox"].jobs.jobs[response.json()["jobId"]].options.webhook_url == "http://127.0.0.1:9/hook"
+    )
 
 
 def test_job_lifecycle_is_lower_case_and_ordered(symbl: Symbl) -> None:
@@ -142,8 +160,12 @@ def test_fail_markers_end_jobs_failed(symbl: Symbl) -> None:
 def test_appends_run_one_after_another_and_keep_the_conversation(symbl: Symbl) -> None:
     first = symbl.submit_text().json()
     conversation_id = first["conversationId"]
-    later = [symbl.submit_text(text_body([("Carol", "c@x.io", f"Part {i} of the call.")]),
-                               conversation_id=conversation_id).json() for i in range(2)]
+    later = [
+        symbl.submit_text(
+            text_body([("Carol", "c@x.io", f"Part {i} of the call.")]), conversation_id=conversation_id
+        ).json()
+        for i in range(2)
+    ]
     assert all(j["conversationId"] == conversation_id for j in later)
     finished: dict[str, float] = {}
     jobs = [first["jobId"]] + [j["jobId"] for j in later]
@@ -168,7 +190,7 @@ def test_concurrency_limit_answers_symbl_429_without_retry_after(base_url: str, 
     assert response.json() == {
         "statusCode": 429,
         "message": "This API has a limit of maximum of `2` number of concurrent jobs per account. If you are looking "
-                   "to scale, and need more concurrent jobs than this limit, please contact us at support@symbl.ai",
+        "to scale, and need more concurrent jobs than this limit, please contact us at support@symbl.ai",
     }
     assert "Retry-After" not in response.headers
     assert Symbl(base_url, "tenant-b", "secret-b").submit_text().status_code == 201  # the limit is per appId

@@ -80,6 +80,7 @@ def test_expired_token_is_401_and_a_new_one_works(symbl: Symbl) -> None:
     assert symbl.get(f"/v1/conversations/{conversation_id}").status_code == 200
 
 
+@pytest.mark.slow
 def test_short_ttl_expires_by_itself(base_url: str, symbl: Symbl) -> None:
     symbl.control("POST", "/config", json={"token_ttl_seconds": 1})
     body = symbl.generate_token().json()

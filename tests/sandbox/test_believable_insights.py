@@ -59,8 +59,12 @@ def test_an_obligation_of_someone_absent_is_not_an_action_item_but_a_named_reque
 def test_entities_keep_their_case_and_money_is_money(symbl: Symbl) -> None:
     entities = read(symbl, symbl.processed(body_of(BRIGHTLINE)))["entities"]
     found = {(e["type"], e["value"], e["text"]) for e in entities}
-    assert {("person", "Tom", "Tom"), ("person", "Priya", "Priya"), ("organization", "Zendesk", "Zendesk"),
-            ("money", "80000 USD", "80,000 dollars")} <= found
+    assert {
+        ("person", "Tom", "Tom"),
+        ("person", "Priya", "Priya"),
+        ("organization", "Zendesk", "Zendesk"),
+        ("money", "80000 USD", "80,000 dollars"),
+    } <= found
     assert not [e for e in entities if e["type"] == "number" and e["value"] == "80000"]
     assert all(set(e) == {"type", "value", "text", "messageRefs"} for e in entities)  # Symbl's legacy shape
 
@@ -76,8 +80,9 @@ def test_due_dates_count_from_the_submission_time_when_no_start_time_is_given(sy
     friday = day + timedelta(days=(4 - day.weekday()) % 7 or 7)
     due = {a["text"]: a.get("dueBy", "")[:10] for a in got["actions"]}
     assert due["I will send you our security whitepaper and the SOC 2 report tomorrow."] == str(day + timedelta(1))
-    assert due["Maria, can you share your ticket volumes by next Tuesday so we can size the proposal?"] == \
-        str(next_tuesday)
+    assert due["Maria, can you share your ticket volumes by next Tuesday so we can size the proposal?"] == str(
+        next_tuesday
+    )
     assert due["I'll prepare a pricing proposal within your budget by Friday."] == str(friday)
 
 
@@ -85,17 +90,21 @@ def test_due_dates_count_from_the_given_start_time(symbl: Symbl) -> None:
     got = read(symbl, symbl.processed(body_of(BRIGHTLINE, "2025-03-05T16:00:00.000Z")))  # a Wednesday
     assert got["conversation"]["startTime"] == "2025-03-05T16:00:00.000Z"
     due = {a["text"][:20]: a["dueBy"] for a in got["actions"]}
-    assert due == {"I will send you our ": "2025-03-06T00:00:00.000Z",  # tomorrow
-                   "Maria, can you share": "2025-03-11T00:00:00.000Z",  # next Tuesday
-                   "I'll prepare a prici": "2025-03-07T00:00:00.000Z"}  # Friday
+    assert due == {
+        "I will send you our ": "2025-03-06T00:00:00.000Z",  # tomorrow
+        "Maria, can you share": "2025-03-11T00:00:00.000Z",  # next Tuesday
+        "I'll prepare a prici": "2025-03-07T00:00:00.000Z",
+    }  # Friday
     assert date.fromisoformat("2025-03-05").weekday() == 2
 
 
 def test_text_without_speakers_gets_a_summary_of_what_was_said(symbl: Symbl) -> None:
-    text = ("This is a text without speakers. We reviewed the renewal pipeline for the enterprise accounts. "
-            "Two renewals are at risk because the customers complained about slow support. "
-            "The support team will add a second shift for the enterprise accounts. "
-            "Please send the renewal forecast to finance by Friday.")
+    text = (
+        "This is a text without speakers. We reviewed the renewal pipeline for the enterprise accounts. "
+        "Two renewals are at risk because the customers complained about slow support. "
+        "The support team will add a second shift for the enterprise accounts. "
+        "Please send the renewal forecast to finance by Friday."
+    )
     got = read(symbl, symbl.processed({"messages": [{"payload": {"content": text}}]}))
     first = got["summary"][0]
     assert first.startswith("The participants discussed ") and "without" not in first and "speakers" not in first
@@ -107,8 +116,12 @@ def test_text_without_speakers_gets_a_summary_of_what_was_said(symbl: Symbl) -> 
 def test_labelled_set_floor() -> None:
     """The evaluation of bench/sandbox_eval stays at (just under) the figures in connector/sandbox/README.md."""
     result = evaluate(load_cases())
-    floors = {"questions": (0.95, 0.95), "action_items": (0.95, 0.95), "follow_ups": (0.95, 0.95),
-              "topics": (0.70, 0.62)}
+    floors = {
+        "questions": (0.95, 0.95),
+        "action_items": (0.95, 0.95),
+        "follow_ups": (0.95, 0.95),
+        "topics": (0.70, 0.62),
+    }
     for kind, (precision, recall) in floors.items():
         assert result[kind]["precision"] >= precision and result[kind]["recall"] >= recall, (kind, result[kind])
     assert result["owner_accuracy"] >= 0.95 and result["due_accuracy"] >= 0.95, result

@@ -13,8 +13,14 @@ ISO_MS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 DIGITS16 = re.compile(r"\d{16}")
 NOT_FOUND = {"message": "The conversationId is either invalid or does not exist."}
 WRAPPERS = {
-    "messages": "messages", "topics": "topics", "action-items": "actionItems", "follow-ups": "followUps",
-    "questions": "questions", "insights": "insights", "entities": "entities", "members": "members",
+    "messages": "messages",
+    "topics": "topics",
+    "action-items": "actionItems",
+    "follow-ups": "followUps",
+    "questions": "questions",
+    "insights": "insights",
+    "entities": "entities",
+    "members": "members",
     "summary": "summary",
 }
 
@@ -50,15 +56,26 @@ def test_trackers_are_a_bare_array(symbl: Symbl, sales_call: str, part: str) -> 
 def test_messages_shape_and_flags(symbl: Symbl, sales_call: str) -> None:
     plain = symbl.get(f"/v1/conversations/{sales_call}/messages").json()["messages"]
     first = plain[0]
-    assert list(first) == ["id", "text", "from", "startTime", "endTime", "timeOffset", "duration", "conversationId",
-                           "phrases"]
+    assert list(first) == [
+        "id",
+        "text",
+        "from",
+        "startTime",
+        "endTime",
+        "timeOffset",
+        "duration",
+        "conversationId",
+        "phrases",
+    ]
     assert DIGITS16.fullmatch(first["id"]) and first["conversationId"] == sales_call
     assert set(first["from"]) == {"id", "name", "userId", "email"} and first["from"]["userId"] == "alice@acme.com"
     assert first["timeOffset"] == 0.0 and first["duration"] > 0
     assert [m["text"] for m in plain[:2]] == ["Hi Bob, this is Alice from Acme Corp.", "Thanks for joining today."]
     rich = symbl.get(f"/v1/conversations/{sales_call}/messages", params={"sentiment": "true", "verbose": "true"})
     message = rich.json()["messages"][0]
-    assert set(message["sentiment"]) == {"polarity", "suggested"} and -1 <= message["sentiment"]["polarity"]["score"] <= 1
+    assert (
+        set(message["sentiment"]) == {"polarity", "suggested"} and -1 <= message["sentiment"]["polarity"]["score"] <= 1
+    )
     assert message["words"][0]["word"] == "Hi" and ISO_MS.fullmatch(message["words"][0]["startTime"])
     assert "score" not in message["words"][0]  # text has no word confidence
     phrases = [p for m in plain for p in m["phrases"]]
@@ -81,8 +98,19 @@ def test_insight_item_shapes(symbl: Symbl, sales_call: str) -> None:
         assert DIGITS16.fullmatch(item["id"]) and item["messageIds"] and 0.5 <= item["score"] <= 1
         assert {"id", "name", "userId"} <= set(item["from"])
     action = symbl.get(f"/v1/conversations/{sales_call}/action-items").json()["actionItems"][0]
-    assert list(action) == ["id", "text", "type", "score", "messageIds", "entities", "phrases", "from",
-                            "definitive", "assignee", "dueBy"]
+    assert list(action) == [
+        "id",
+        "text",
+        "type",
+        "score",
+        "messageIds",
+        "entities",
+        "phrases",
+        "from",
+        "definitive",
+        "assignee",
+        "dueBy",
+    ]
     assert ISO_MS.fullmatch(action["dueBy"])
 
 
@@ -151,8 +179,9 @@ def test_rename_member_shows_everywhere(symbl: Symbl, sales_call: str) -> None:
     assert members[1] == {"id": bob["id"], "name": "Robert", "email": "robert@globex.com"}
     question = symbl.get(f"/v1/conversations/{sales_call}/questions").json()["questions"][0]
     assert question["from"]["name"] == "Robert"
-    missing = symbl.request("PUT", f"/v1/conversations/{sales_call}/members/{uuid.uuid4()}",
-                            json={"id": "x", "name": "Y"})
+    missing = symbl.request(
+        "PUT", f"/v1/conversations/{sales_call}/members/{uuid.uuid4()}", json={"id": "x", "name": "Y"}
+    )
     assert missing.status_code == 400
 
 
@@ -161,8 +190,10 @@ def test_speaker_events_assign_speakers(symbl: Symbl) -> None:
     symbl.wait(response.json()["jobId"])
     conversation_id = response.json()["conversationId"]
     user = {"id": "4194eb50-357d-4712-a02d-94215ead1064", "name": "Derek", "email": "derek@example.com"}
-    events = [{"type": "started_speaking", "user": user, "offset": {"seconds": 0, "nanos": 0}},
-              {"type": "stopped_speaking", "user": user, "offset": {"seconds": 5, "nanos": 500000000}}]
+    events = [
+        {"type": "started_speaking", "user": user, "offset": {"seconds": 0, "nanos": 0}},
+        {"type": "stopped_speaking", "user": user, "offset": {"seconds": 5, "nanos": 500000000}},
+    ]
     put = symbl.request("PUT", f"/v1/conversations/{conversation_id}/speakers", json={"speakerEvents": events})
     assert put.status_code == 200 and "successfully!" in put.json()["message"]
     first = symbl.get(f"/v1/conversations/{conversation_id}/messages").json()["messages"][0]
@@ -172,36 +203,64 @@ def test_speaker_events_assign_speakers(symbl: Symbl) -> None:
 
 
 def test_formatted_transcripts(symbl: Symbl, sales_call: str) -> None:
-    markdown = symbl.request("POST", f"/v1/conversations/{sales_call}/transcript", json={
-        "contentType": "text/markdown", "createParagraphs": True, "showSpeakerSeparation": True,
-        "phrases": {"highlightOnlyInsightKeyPhrases": True}}).json()["transcript"]
+    markdown = symbl.request(
+        "POST",
+        f"/v1/conversations/{sales_call}/transcript",
+        json={
+            "contentType": "text/markdown",
+            "createParagraphs": True,
+            "showSpeakerSeparation": True,
+            "phrases": {"highlightOnlyInsightKeyPhrases": True},
+        },
+    ).json()["transcript"]
     assert markdown["contentType"] == "text/markdown"
-    assert markdown["payload"].startswith("Alice: Hi Bob, this is Alice from Acme Corp. Thanks for joining today.<br/><br/>Bob: ")
+    assert markdown["payload"].startswith(
+        "Alice: Hi Bob, this is Alice from Acme Corp. Thanks for joining today.<br/><br/>Bob: "
+    )
     assert "<mark>send you the pricing proposal by Friday</mark>" in markdown["payload"]
-    srt = symbl.request("POST", f"/v1/conversations/{sales_call}/transcript",
-                        json={"contentType": "text/srt"}).json()["transcript"]
+    srt = symbl.request("POST", f"/v1/conversations/{sales_call}/transcript", json={"contentType": "text/srt"}).json()[
+        "transcript"
+    ]
     assert srt["contentType"] == "text/srt"
     assert srt["payload"].startswith("1\n00:00:00,000 --> 00:00:")
-    assert symbl.request("POST", f"/v1/conversations/{sales_call}/transcript",
-                         json={"contentType": "text/html"}).status_code == 400
+    assert (
+        symbl.request(
+            "POST", f"/v1/conversations/{sales_call}/transcript", json={"contentType": "text/html"}
+        ).status_code
+        == 400
+    )
 
 
 def test_audio_sample_transcript_and_diarized_members(symbl: Symbl) -> None:
-    response = symbl.request("POST", "/v1/process/video/url?enableSpeakerDiarization=true&diarizationSpeakerCount=2",
-                             json={"url": "https://example.com/demo.mp4"})
+    response = symbl.request(
+        "POST",
+        "/v1/process/video/url?enableSpeakerDiarization=true&diarizationSpeakerCount=2",
+        json={"url": "https://example.com/demo.mp4"},
+    )
     symbl.wait(response.json()["jobId"])
     conversation_id = response.json()["conversationId"]
     members = symbl.get(f"/v1/conversations/{conversation_id}/members").json()["members"]
     assert [m["name"] for m in members] == ["Speaker 1", "Speaker 2"]
     messages = symbl.get(f"/v1/conversations/{conversation_id}/messages?verbose=true").json()["messages"]
-    assert 15 <= len(messages) and 0.8 <= messages[0]["words"][0]["score"] <= 0.99
+    assert len(messages) >= 15 and 0.8 <= messages[0]["words"][0]["score"] <= 0.99
     assert symbl.get(f"/v1/conversations/{conversation_id}/questions").json()["questions"]
-    assert any("dueBy" in a for a in symbl.get(f"/v1/conversations/{conversation_id}/action-items").json()["actionItems"])
+    assert any(
+        "dueBy" in a for a in symbl.get(f"/v1/conversations/{conversation_id}/action-items").json()["actionItems"]
+    )
     metadata = [{"channel": 1, "speaker": {"name": "Robert", "email": "robert@example.com"}}]
-    named = symbl.request("POST", "/v1/process/audio/url", json={
-        "url": "https://example.com/demo.mp4", "enableSeparateRecognitionPerChannel": True, "channelMetadata": metadata})
+    named = symbl.request(
+        "POST",
+        "/v1/process/audio/url",
+        json={
+            "url": "https://example.com/demo.mp4",
+            "enableSeparateRecognitionPerChannel": True,
+            "channelMetadata": metadata,
+        },
+    )
     symbl.wait(named.json()["jobId"])
-    names = [m["name"] for m in symbl.get(f"/v1/conversations/{named.json()['conversationId']}/members").json()["members"]]
+    names = [
+        m["name"] for m in symbl.get(f"/v1/conversations/{named.json()['conversationId']}/members").json()["members"]
+    ]
     assert names == ["Robert", "Speaker 2"]
 
 
@@ -216,8 +275,10 @@ def test_latency_applies_to_reads(symbl: Symbl, sales_call: str) -> None:
 
 def test_appended_text_continues_the_timeline(symbl: Symbl, sales_call: str) -> None:
     before = symbl.get(f"/v1/conversations/{sales_call}").json()["endTime"]
-    job = symbl.submit_text(text_body([("Bob", "bob@globex.com", "One more thing: please add Carol to the thread.")]),
-                            conversation_id=sales_call).json()["jobId"]
+    job = symbl.submit_text(
+        text_body([("Bob", "bob@globex.com", "One more thing: please add Carol to the thread.")]),
+        conversation_id=sales_call,
+    ).json()["jobId"]
     symbl.wait(job)
     last = symbl.get(f"/v1/conversations/{sales_call}/messages").json()["messages"][-1]
     assert last["startTime"] > before and last["text"] == "One more thing: please add Carol to the thread."

@@ -37,7 +37,9 @@ def test_action_items_have_assignees_and_due_dates(symbl: Symbl, sales_call: str
     theirs = actions["Bob, can you share your security requirements tomorrow."]
     assert theirs["assignee"]["name"] == "Bob" and theirs["from"]["name"] == "Alice"
     assert theirs["dueBy"] == "2024-01-16T00:00:00.000Z"
-    assert {"type": "person", "text": "Bob", "offset": 0, "value": {"assignee": True, "name": "Bob"}} in theirs["entities"]
+    assert {"type": "person", "text": "Bob", "offset": 0, "value": {"assignee": True, "name": "Bob"}} in theirs[
+        "entities"
+    ]
 
 
 def test_follow_ups(symbl: Symbl, sales_call: str) -> None:
@@ -48,8 +50,15 @@ def test_follow_ups(symbl: Symbl, sales_call: str) -> None:
 
 def test_entities_persons_organisations_dates_money_and_custom(symbl: Symbl, sales_call: str) -> None:
     found = {(e["type"], e["value"]) for e in parts(symbl, sales_call)["entities"]}
-    assert {("person", "Alice"), ("person", "Bob"), ("organization", "Acme Corp"), ("organization", "Gong"),
-            ("organization", "Salesforce"), ("date", "2024-01-19"), ("money", "12000 USD")} <= found
+    assert {
+        ("person", "Alice"),
+        ("person", "Bob"),
+        ("organization", "Acme Corp"),
+        ("organization", "Gong"),
+        ("organization", "Salesforce"),
+        ("date", "2024-01-19"),
+        ("money", "12000 USD"),
+    } <= found
     custom = [e for e in parts(symbl, sales_call)["entities"] if e["type"] == "custom"]
     assert custom[0]["customType"] == "Product" and custom[0]["value"] == "enterprise plan"
     assert len(custom[0]["messageRefs"]) == 2

@@ -31,8 +31,11 @@ def test_crud_round_trip(symbl: Symbl) -> None:
     assert tracker["id"].isdigit() and len(tracker["id"]) == 16
     assert symbl.get(f"/v1/manage/tracker/{tracker['id']}").json() == {"tracker": tracker}
     assert symbl.get("/v1/manage/trackers").json() == {"trackers": [tracker]}
-    updated = symbl.request("PUT", f"/v1/manage/tracker/{tracker['id']}",
-                            json={"id": tracker["id"], "name": "Competitors", "vocabulary": ["Gong", "Clari"]})
+    updated = symbl.request(
+        "PUT",
+        f"/v1/manage/tracker/{tracker['id']}",
+        json={"id": tracker["id"], "name": "Competitors", "vocabulary": ["Gong", "Clari"]},
+    )
     assert updated.status_code == 200, updated.text
     assert updated.json()["tracker"] == {"id": tracker["id"], "name": "Competitors", "vocabulary": ["Gong", "Clari"]}
     deleted = symbl.request("DELETE", f"/v1/manage/tracker/{tracker['id']}")
@@ -43,7 +46,9 @@ def test_crud_round_trip(symbl: Symbl) -> None:
 
 
 def test_bulk_create_and_find_by_name(symbl: Symbl) -> None:
-    response = symbl.request("POST", "/v1/manage/trackers", json=[COMPETITOR, {"name": "Pricing", "vocabulary": ["price"]}])
+    response = symbl.request(
+        "POST", "/v1/manage/trackers", json=[COMPETITOR, {"name": "Pricing", "vocabulary": ["price"]}]
+    )
     assert response.status_code == 201
     assert [t["name"] for t in response.json()["trackers"]] == ["Competitor", "Pricing"]
     found = symbl.get("/v1/manage/trackers", params={"name": "Pricing"}).json()["trackers"]
@@ -64,18 +69,21 @@ def test_duplicate_names_are_409_case_sensitive_and_all_or_nothing(symbl: Symbl)
     assert rename.status_code == 409
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ({"vocabulary": ["a"]}, '"name" is required'),
-    ({"name": "", "vocabulary": ["a"]}, '"name" is not allowed to be empty'),
-    ({"name": "X"}, '"vocabulary" is required'),
-    ({"name": "X", "vocabulary": []}, '"vocabulary" must contain at least 1 items'),
-    ({"name": "X", "vocabulary": "a"}, '"vocabulary" must be an array'),
-    ({"name": "X", "vocabulary": ["a", 3]}, '"vocabulary[1]" must be a string'),
-    ({"name": "X", "vocabulary": ["a", "a"]}, '"vocabulary[1]" contains a duplicate value'),
-    ({"name": "X", "vocabulary": ["what price?"]}, '"vocabulary[0]" contains punctuation that is not allowed (?)'),
-    ({"name": "X", "vocabulary": ["a, b!"]}, "(! ,)"),
-    ({"name": "X", "vocabulary": ["a"], "color": "red"}, '"color" is not allowed'),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"vocabulary": ["a"]}, '"name" is required'),
+        ({"name": "", "vocabulary": ["a"]}, '"name" is not allowed to be empty'),
+        ({"name": "X"}, '"vocabulary" is required'),
+        ({"name": "X", "vocabulary": []}, '"vocabulary" must contain at least 1 items'),
+        ({"name": "X", "vocabulary": "a"}, '"vocabulary" must be an array'),
+        ({"name": "X", "vocabulary": ["a", 3]}, '"vocabulary[1]" must be a string'),
+        ({"name": "X", "vocabulary": ["a", "a"]}, '"vocabulary[1]" contains a duplicate value'),
+        ({"name": "X", "vocabulary": ["what price?"]}, '"vocabulary[0]" contains punctuation that is not allowed (?)'),
+        ({"name": "X", "vocabulary": ["a, b!"]}, "(! ,)"),
+        ({"name": "X", "vocabulary": ["a"], "color": "red"}, '"color" is not allowed'),
+    ],
+)
 def test_validation_errors(symbl: Symbl, body: dict[str, Any], message: str) -> None:
     response = symbl.request("POST", "/v1/manage/tracker", json=body)
     assert response.status_code == 400
@@ -93,7 +101,9 @@ def test_body_over_one_megabyte_is_413(symbl: Symbl) -> None:
 
 
 def test_unknown_id_and_auth(symbl: Symbl) -> None:
-    assert symbl.get("/v1/manage/tracker/123").json() == {"message": "The trackerId 123 is either invalid or does not exist."}
+    assert symbl.get("/v1/manage/tracker/123").json() == {
+        "message": "The trackerId 123 is either invalid or does not exist."
+    }
     assert symbl.request("PUT", "/v1/manage/tracker/123", json=COMPETITOR).status_code == 404
     assert symbl.session.get(f"{symbl.url}/v1/manage/trackers", timeout=5).status_code == 401
 
@@ -105,12 +115,14 @@ def test_trackers_are_per_app(symbl: Symbl, base_url: str) -> None:
     assert tenant.request("POST", "/v1/manage/tracker", json=COMPETITOR).status_code == 201
 
 
+@pytest.mark.slow
 def test_a_concurrent_call_gets_429(symbl: Symbl, base_url: str, app) -> None:
     symbl.control("POST", "/config", json={"management_latency_seconds": 0.4})
     symbl.token  # noqa: B018 - one token for every thread
     answers: list[int] = []
-    threads = [threading.Thread(target=lambda: answers.append(symbl.get("/v1/manage/trackers").status_code))
-               for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: answers.append(symbl.get("/v1/manage/trackers").status_code)) for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -14,18 +14,29 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 
 from connector.sandbox import SandboxConfig, create_sandbox_app
 from connector.sandbox.persistence import SavedState, StateFile, restore, snapshot
-from tests.facade.conftest import eventually
-from tests.facade.receiver import receiver
+from tests.conftest import eventually
+from tests.receiver import receiver
 from tests.sandbox.conftest import Symbl, text_body
 from tests.servers import serve
 from tests.store.conftest import free_port
 
-PARTS = ("messages", "topics", "questions", "action-items", "follow-ups", "entities", "trackers-detected",
-         "analytics", "members", "summary")
+PARTS = (
+    "messages",
+    "topics",
+    "questions",
+    "action-items",
+    "follow-ups",
+    "entities",
+    "trackers-detected",
+    "analytics",
+    "members",
+    "summary",
+)
 
 
 @contextmanager
@@ -48,25 +59,43 @@ def reads(symbl: Symbl, conversation_id: str) -> dict[str, object]:
     return seen
 
 
+@pytest.mark.slow
 def test_a_sandbox_on_the_same_file_answers_as_the_first_did(tmp_path: Path):
     kept = tmp_path / "data" / "sandbox-state.json"
-    body = text_body(detectEntities=True, enableSummary=True, enableAllTrackers=True,
-                     trackers=[{"name": "Competitors", "vocabulary": ["Gong"]}])
+    body = text_body(
+        detectEntities=True,
+        enableSummary=True,
+        enableAllTrackers=True,
+        trackers=[{"name": "Competitors", "vocabulary": ["Gong"]}],
+    )
     with sandbox(kept) as (symbl, _):
-        assert symbl.request("POST", "/v1/manage/tracker",
-                             json={"name": "Budget", "vocabulary": ["budget", "per year"]}).status_code == 201
+        assert (
+            symbl.request(
+                "POST", "/v1/manage/tracker", json={"name": "Budget", "vocabulary": ["budget", "per year"]}
+            ).status_code
+            == 201
+        )
         conversation_id = symbl.processed(body)
-        appended = symbl.submit_text(text_body([("Carol", "carol@acme.com", "I will send the contract today.")]),
-                                     conversation_id)
+        appended = symbl.submit_text(
+            text_body([("Carol", "carol@acme.com", "I will send the contract today.")]), conversation_id
+        )
         assert symbl.wait(appended.json()["jobId"]) == "completed"
-        assert symbl.request("PUT", f"/v1/conversations/{conversation_id}",
-                             json={"metadata": {"deal": "42"}}).status_code == 200
+        assert (
+            symbl.request("PUT", f"/v1/conversations/{conversation_id}", json={"metadata": {"deal": "42"}}).status_code
+            == 200
+        )
         members = symbl.get(f"/v1/conversations/{conversation_id}/members").json()["members"]
-        assert symbl.request("PUT", f"/v1/conversations/{conversation_id}/members/{members[0]['id']}",
-                             json={"id": members[0]["id"], "name": "Alice Renamed",
-                                   "email": "alice@acme.com"}).status_code == 200
-        page = symbl.request("POST", f"/v1/conversations/{conversation_id}/experiences",
-                             json={"name": "verbose-text-summary"}).json()["url"]
+        assert (
+            symbl.request(
+                "PUT",
+                f"/v1/conversations/{conversation_id}/members/{members[0]['id']}",
+                json={"id": members[0]["id"], "name": "Alice Renamed", "email": "alice@acme.com"},
+            ).status_code
+            == 200
+        )
+        page = symbl.request(
+            "POST", f"/v1/conversations/{conversation_id}/experiences", json={"name": "verbose-text-summary"}
+        ).json()["url"]
         gone = symbl.processed()
         assert symbl.request("DELETE", f"/v1/conversations/{gone}").status_code == 200
         before = reads(symbl, conversation_id)
@@ -79,18 +108,24 @@ def test_a_sandbox_on_the_same_file_answers_as_the_first_did(tmp_path: Path):
 
     with sandbox(kept) as (symbl, _):
         fresh = Symbl(symbl.url)
-        forgotten = fresh.session.get(f"{symbl.url}/v1/conversations/{conversation_id}",
-                                      headers={"Authorization": f"Bearer {old_token}"}, timeout=10)
+        forgotten = fresh.session.get(
+            f"{symbl.url}/v1/conversations/{conversation_id}",
+            headers={"Authorization": f"Bearer {old_token}"},
+            timeout=10,
+        )
         assert forgotten.status_code == 401  # tokens are not kept: clients generate a new one
         after = reads(fresh, conversation_id)
         assert after == before
         assert before["/messages"][0] == 200 and before["/summary"][0] == 200  # type: ignore[index]
         assert fresh.job_status(job_ids[0]) == "completed"
         assert fresh.get(f"/v1/conversations/{gone}").status_code == 404
-        assert requests.get(page.replace("#/", "").replace(page.split("/meeting")[0], symbl.url),
-                            timeout=10).text == page_html
+        assert (
+            requests.get(page.replace("#/", "").replace(page.split("/meeting")[0], symbl.url), timeout=10).text
+            == page_html
+        )
 
 
+@pytest.mark.slow
 def test_a_job_running_when_the_sandbox_stops_completes_after_the_restart(tmp_path: Path):
     kept = tmp_path / "sandbox-state.json"
     with sandbox(kept, job_seconds=1.5) as (symbl, _):
@@ -99,7 +134,7 @@ def test_a_job_running_when_the_sandbox_stops_completes_after_the_restart(tmp_pa
     with sandbox(kept, job_seconds=1.5) as (symbl, _):
         assert symbl.wait(submitted["jobId"]) == "completed"
         messages = symbl.get(f"/v1/conversations/{submitted['conversationId']}/messages").json()["messages"]
-        assert [m["text"] for m in messages][0].startswith("Hi Bob")
+        assert messages[0]["text"].startswith("Hi Bob")
 
 
 def test_reset_and_admin_endings_are_kept(tmp_path: Path):
@@ -156,10 +191,14 @@ def test_snapshot_and_restore_round_trip(tmp_path: Path):
 def sandbox_process(state_file: Path, job_seconds: float) -> Iterator[Symbl]:
     """`connector sandbox --state FILE` as a process; stopped with SIGTERM at the end."""
     port = free_port()
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")},
-           "SANDBOX_JOB_SECONDS": str(job_seconds)}
-    proc = subprocess.Popen([sys.executable, "-m", "connector.cli", "sandbox", "--port", str(port), "--quiet",
-                             "--state", str(state_file)], env=env)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")},
+        "SANDBOX_JOB_SECONDS": str(job_seconds),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "connector.cli", "sandbox", "--port", str(port), "--quiet", "--state", str(state_file)],
+        env=env,
+    )
     try:
         symbl = Symbl(f"http://127.0.0.1:{port}")
         eventually(lambda: _answers(symbl), timeout=30, step=0.1)
@@ -176,6 +215,7 @@ def _answers(symbl: Symbl) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_sigterm_keeps_webhook_progress_so_no_status_is_posted_twice(tmp_path: Path):
     kept = tmp_path / "sandbox-state.json"
     with receiver() as got:

@@ -19,8 +19,12 @@ SCRIPT = Path(__file__).with_name("sdk_script.py")
 
 
 def test_sdk_is_installed() -> None:
-    probe = subprocess.run([sys.executable, "-c", "import symbl_rest, dateutil, six, websocket"],
-                           capture_output=True, text=True, timeout=60)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import symbl_rest, dateutil, six, websocket"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert probe.returncode == 0, (
         "the official Symbl SDK is missing: pip install --no-deps symbl==2.0.6 symbl-rest==1.0.14 "
         f"&& pip install six python-dateutil websocket-client\n{probe.stderr}"
@@ -28,8 +32,9 @@ def test_sdk_is_installed() -> None:
 
 
 def test_official_sdk_processes_text_and_reads_every_part(base_url: str, symbl: Symbl) -> None:
-    run = subprocess.run([sys.executable, str(SCRIPT), base_url, APP_ID, APP_SECRET],
-                         capture_output=True, text=True, timeout=90)
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT), base_url, APP_ID, APP_SECRET], capture_output=True, text=True, timeout=90
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     out = json.loads(run.stdout.strip().splitlines()[-1])
 

@@ -18,17 +18,19 @@ import pytest
 import requests
 
 from connector.sandbox import SandboxConfig, create_sandbox_app
-from tests.facade.conftest import Api, Sandbox, eventually
+from tests.conftest import Api, Sandbox, eventually
 from tests.servers import serve
 from tests.store.conftest import free_port
 
 KEY_A = "tenant-a-key"
 KEY_B = "tenant-b-key"
 ADMIN_KEY = "operator-admin-key"
-TRANSCRIPT = ("Alice: Hi Bob, thanks for joining the call today.\n"
-              "Bob: Happy to be here. What is the price of the enterprise plan?\n"
-              "Alice: It is 40 dollars per seat. Can you send me the signed contract by Friday?\n"
-              "Bob: Sure, I will send the contract by Friday.")
+TRANSCRIPT = (
+    "Alice: Hi Bob, thanks for joining the call today.\n"
+    "Bob: Happy to be here. What is the price of the enterprise plan?\n"
+    "Alice: It is 40 dollars per seat. Can you send me the signed contract by Friday?\n"
+    "Bob: Sure, I will send the contract by Friday."
+)
 
 
 @dataclass
@@ -64,10 +66,14 @@ def start_facade(sandbox: Sandbox, tmp: Path, **env: str) -> Iterator[Facade]:
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=full_env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
+            env=full_env,
+            start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
+
         def healthy() -> bool:
             if proc.poll() is not None:
                 raise AssertionError(f"connector serve exited: {log_path.read_text()[-2000:]}")
@@ -79,7 +85,7 @@ def start_facade(sandbox: Sandbox, tmp: Path, **env: str) -> Iterator[Facade]:
         eventually(healthy, timeout=40, step=0.1)
         yield Facade(url, log_path, sandbox)
     finally:
-        from tests.facade.test_processes import kill
+        from tests.cli.test_processes import kill
 
         kill(proc)
 

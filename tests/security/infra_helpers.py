@@ -20,12 +20,23 @@ import requests
 from connector.app import create_app, describe
 from connector.config import Settings
 from connector.sandbox import SandboxConfig, create_sandbox_app
-from tests.facade.conftest import API_KEY, OTHER_KEY, Api, Sandbox, eventually
+from tests.conftest import API_KEY, OTHER_KEY, Api, Sandbox, eventually
 from tests.servers import serve
 from tests.store.conftest import free_port
 
-__all__ = ["API_KEY", "OTHER_KEY", "OWN_APP_ID", "OWN_APP_SECRET", "Api", "Sandbox", "eventually", "facade_process",
-           "in_process_facade", "own_sandbox", "TRANSCRIPT"]
+__all__ = [
+    "API_KEY",
+    "OTHER_KEY",
+    "OWN_APP_ID",
+    "OWN_APP_SECRET",
+    "TRANSCRIPT",
+    "Api",
+    "Sandbox",
+    "eventually",
+    "facade_process",
+    "in_process_facade",
+    "own_sandbox",
+]
 
 OWN_APP_ID = "caller-own-app"
 OWN_APP_SECRET = "caller-own-secret-5f2c9e1d7a"
@@ -65,17 +76,30 @@ def in_process_facade(settings: Settings) -> Iterator[tuple[str, Any]]:
 
 
 @contextmanager
-def facade_process(env: dict[str, str], *, workers: int = 2,
-                   port: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+def facade_process(
+    env: dict[str, str], *, workers: int = 2, port: int | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """`connector serve` on a loopback port with ``workers`` gevent workers; yields (url, process)."""
     port = port or free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_", "SANDBOX_"))}
-    full_env.update({"CONNECTOR_API_KEYS": f"{API_KEY},{OTHER_KEY}", "CONNECTOR_WORKERS": str(workers),
-                     "CONNECTOR_LOG_LEVEL": "WARNING", **env})
-    proc = subprocess.Popen([sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=full_env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    full_env.update(
+        {
+            "CONNECTOR_API_KEYS": f"{API_KEY},{OTHER_KEY}",
+            "CONNECTOR_WORKERS": str(workers),
+            "CONNECTOR_LOG_LEVEL": "WARNING",
+            **env,
+        }
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=full_env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
+
         def healthy() -> bool:
             if proc.poll() is not None:
                 raise AssertionError(f"connector serve exited: {proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import requests
+import standardwebhooks.webhooks as standard
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -22,13 +23,19 @@ from cryptography.x509.oid import NameOID
 from flask import Flask, request
 from werkzeug.serving import make_server
 
-import standardwebhooks.webhooks as standard
 from connector.jobs.pinning import pinned_session
 from connector.jobs.signing import verify_standard
 from connector.jobs.urlguard import checked_target
-from tests.facade.receiver import receiver
 from tests.jobs.test_readme_receiver_sample import _sample
-from tests.security.infra_helpers import TRANSCRIPT, Api, base_settings, eventually, in_process_facade, own_sandbox
+from tests.receiver import receiver
+from tests.security.infra_helpers import (
+    TRANSCRIPT,
+    Api,
+    base_settings,
+    eventually,
+    in_process_facade,
+    own_sandbox,
+)
 from tests.store.conftest import free_port
 
 __all__ = ["own_sandbox"]
@@ -81,17 +88,26 @@ def test_checked_target_returns_the_address_it_checked(monkeypatch: pytest.Monke
     assert checked_target("https://hooks.internal/x", ["hooks.internal"])[1] is None  # allow-listed by name
 
 
+@pytest.mark.slow
 def test_dns_rebinding_cannot_steer_a_delivery_to_loopback(own_sandbox, tmp_path: Path, monkeypatch):
     """The name answers 127.0.0.2 (allow-listed) to the guard (at submit and before delivery), and
     127.0.0.1 (not allowed) to anyone asking after that. The delivery must land on 127.0.0.2."""
     port = free_port()
     rebinding_resolver(monkeypatch, "rebind.test", "127.0.0.2", "127.0.0.1", honest_answers=2)
-    settings = base_settings(own_sandbox.url, tmp_path, CONNECTOR_CALLBACK_ALLOWLIST="127.0.0.2/32",
-                             CONNECTOR_CALLBACK_SECRET=CALLBACK_SECRET)
-    with recorder("127.0.0.2", port) as checked, recorder("127.0.0.1", port) as internal, \
-            in_process_facade(settings) as (url, _app):
-        answer = Api(url).submit({"transcript": TRANSCRIPT, "wait": 0,
-                                  "callback_url": f"http://rebind.test:{port}/callback"})
+    settings = base_settings(
+        own_sandbox.url,
+        tmp_path,
+        CONNECTOR_CALLBACK_ALLOWLIST="127.0.0.2/32",
+        CONNECTOR_CALLBACK_SECRET=CALLBACK_SECRET,
+    )
+    with (
+        recorder("127.0.0.2", port) as checked,
+        recorder("127.0.0.1", port) as internal,
+        in_process_facade(settings) as (url, _app),
+    ):
+        answer = Api(url).submit(
+            {"transcript": TRANSCRIPT, "wait": 0, "callback_url": f"http://rebind.test:{port}/callback"}
+        )
         assert answer.status_code == 202, answer.text
         eventually(lambda: checked, timeout=30)
         time.sleep(0.5)
@@ -103,17 +119,24 @@ def _certificate(tmp_path: Path, name: str) -> tuple[ssl.SSLContext, str]:
     """A self-signed certificate for ``name``: the server's TLS context and the CA file to trust."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = dt.datetime.now(dt.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_file, key_file = tmp_path / f"{name}.crt", tmp_path / f"{name}.key"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     return context, str(cert_file)
@@ -122,15 +145,18 @@ def _certificate(tmp_path: Path, name: str) -> tuple[ssl.SSLContext, str]:
 def test_pinned_connection_still_verifies_tls_against_the_host_name(tmp_path: Path):
     port = free_port()
     context, ca_file = _certificate(tmp_path, "hooks.example.test")
-    with recorder("127.0.0.1", port, tls=context) as seen:
-        with pinned_session("127.0.0.1") as session:  # no DNS at all: the name is only in the URL
-            ok = session.post(f"https://hooks.example.test:{port}/in", data=b"{}", verify=ca_file, timeout=10)
-            assert ok.status_code == 204
-            assert seen[0]["host"] == f"hooks.example.test:{port}"
-            with pytest.raises(requests.exceptions.SSLError):  # a certificate for another name is refused
-                session.post(f"https://other.example.test:{port}/in", data=b"{}", verify=ca_file, timeout=10)
+    with (
+        recorder("127.0.0.1", port, tls=context) as seen,
+        pinned_session("127.0.0.1") as session,
+    ):  # no DNS at all: the name is only in the URL
+        ok = session.post(f"https://hooks.example.test:{port}/in", data=b"{}", verify=ca_file, timeout=10)
+        assert ok.status_code == 204
+        assert seen[0]["host"] == f"hooks.example.test:{port}"
+        with pytest.raises(requests.exceptions.SSLError):  # a certificate for another name is refused
+            session.post(f"https://other.example.test:{port}/in", data=b"{}", verify=ca_file, timeout=10)
 
 
+@pytest.mark.slow
 def test_a_captured_delivery_cannot_be_replayed(own_sandbox, tmp_path: Path, monkeypatch):
     settings = base_settings(own_sandbox.url, tmp_path, CONNECTOR_CALLBACK_SECRET=CALLBACK_SECRET)
     with receiver() as got, in_process_facade(settings) as (url, _app):
@@ -157,16 +183,23 @@ def test_a_captured_delivery_cannot_be_replayed(own_sandbox, tmp_path: Path, mon
     assert not _sample()(body, CALLBACK_SECRET, headers)  # a receiver that never saw the ID refuses it too
 
 
+@pytest.mark.slow
 def test_live_mode_links_ignore_a_forged_host_header(own_sandbox, tmp_path: Path):
     """A live-mode facade (Symbl is the sandbox here) answers links under CONNECTOR_PUBLIC_URL, or
     relative ones, never under the Host header a caller sent."""
-    live = {"SYMBL_APP_ID": "sandbox-app-id", "SYMBL_APP_SECRET": "sandbox-app-secret",
-            "CONNECTOR_ENCRYPTION_KEY": "8BWqXq2Cq8lH9d3Zq0o7m3sWZt5U1h0tYVQe1l7H2Xw="}
+    live = {
+        "SYMBL_APP_ID": "sandbox-app-id",
+        "SYMBL_APP_SECRET": "sandbox-app-secret",
+        "CONNECTOR_ENCRYPTION_KEY": "8BWqXq2Cq8lH9d3Zq0o7m3sWZt5U1h0tYVQe1l7H2Xw=",
+    }
     forged = {"Host": "evil.example"}
-    for public_url, expected_prefix in (("https://connector.example.com", "https://connector.example.com/v1/"),
-                                        ("", "/v1/")):
-        settings = base_settings(own_sandbox.url, tmp_path / (public_url and "p" or "r"),
-                                 CONNECTOR_PUBLIC_URL=public_url, **live)
+    for public_url, expected_prefix in (
+        ("https://connector.example.com", "https://connector.example.com/v1/"),
+        ("", "/v1/"),
+    ):
+        settings = base_settings(
+            own_sandbox.url, tmp_path / ((public_url and "p") or "r"), CONNECTOR_PUBLIC_URL=public_url, **live
+        )
         with in_process_facade(settings) as (url, _app):
             api = Api(url)
             answer = api.submit({"transcript": TRANSCRIPT, "wait": 0}, headers=forged)

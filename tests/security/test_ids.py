@@ -11,7 +11,7 @@ import json
 import pytest
 import requests
 
-from tests.facade.conftest import Api
+from tests.conftest import Api
 from tests.security.conftest import TRANSCRIPT, completed
 
 pytestmark = pytest.mark.slow
@@ -35,8 +35,12 @@ def test_append_with_metacharacters_cannot_take_a_conversation_over(a: Api, b: A
     mine = completed(a)
     conversation = mine["conversation_id"]
     for variant in VARIANTS:
-        response = b.session.put(f"{b.url}/v1/conversations/{conversation}{variant}", headers=b.headers(),
-                                 json={"transcript": "Mallory: I own this now.", "wait": 10}, timeout=60)
+        response = b.session.put(
+            f"{b.url}/v1/conversations/{conversation}{variant}",
+            headers=b.headers(),
+            json={"transcript": "Mallory: I own this now.", "wait": 10},
+            timeout=60,
+        )
         assert response.status_code == 404, (variant, response.text)
         assert "Alice" not in response.text
     # Nothing was recorded for B, and A still owns and reads its whole conversation.
@@ -103,16 +107,28 @@ def test_an_append_counts_only_for_the_conversation_asked_for(sandbox, tmp_path)
 
     @proxy.route("/<path:path>", methods=["GET", "POST", "PUT", "DELETE"])
     def forward(path: str) -> Response:
-        upstream = requests.request(request.method, f"{sandbox.url}/{path}", params=request.args, data=request.get_data(),
-                                    headers={k: v for k, v in request.headers if k.lower() != "host"}, timeout=30)
+        upstream = requests.request(
+            request.method,
+            f"{sandbox.url}/{path}",
+            params=request.args,
+            data=request.get_data(),
+            headers={k: v for k, v in request.headers if k.lower() != "host"},
+            timeout=30,
+        )
         body = upstream.content
         if request.method == "PUT" and path.startswith("v1/process/") and "to" in rewrite:
             body = json.dumps({**upstream.json(), "conversationId": rewrite["to"]}).encode()
         return Response(body, status=upstream.status_code, content_type=upstream.headers.get("Content-Type"))
 
     with serve(proxy) as proxy_url:
-        app = create_app(Settings(SYMBL_BASE_URL=proxy_url, CONNECTOR_API_KEYS=f"{KEY_A},{KEY_B}",  # type: ignore[call-arg]
-                                  CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db", CONNECTOR_LOG_LEVEL="WARNING"))
+        app = create_app(
+            Settings(
+                SYMBL_BASE_URL=proxy_url,
+                CONNECTOR_API_KEYS=f"{KEY_A},{KEY_B}",  # type: ignore[call-arg]
+                CONNECTOR_STORE_URL=f"sqlite:///{tmp_path}/c.db",
+                CONNECTOR_LOG_LEVEL="WARNING",
+            )
+        )
         try:
             with serve(app) as url:
                 a, b = Api(url, KEY_A), Api(url, KEY_B)

@@ -34,14 +34,21 @@ def _headers(app_id: str) -> dict[str, str]:
 
 def test_a_new_own_credential_finishes_on_time_on_two_workers(sandbox: Sandbox, tmp_path: Path):
     port = free_port()
-    env = {"SYMBL_BASE_URL": sandbox.url, "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/connector.db",
-           "CONNECTOR_PUBLIC_URL": f"http://127.0.0.1:{port}",  # Symbl's webhooks reach either worker
-           "CONNECTOR_POLL_MIN_SECONDS": "1"}
+    env = {
+        "SYMBL_BASE_URL": sandbox.url,
+        "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/connector.db",
+        "CONNECTOR_PUBLIC_URL": f"http://127.0.0.1:{port}",  # Symbl's webhooks reach either worker
+        "CONNECTOR_POLL_MIN_SECONDS": "1",
+    }
     with facade_process(env, workers=2, port=port) as (url, _proc):
         for app_id in list(CREDENTIALS)[:3]:  # several tries, each with a credential new to both workers
             started = time.monotonic()
-            answer = requests.post(f"{url}/v1/conversations", json={"transcript": TRANSCRIPT, "wait": 30},
-                                   headers={**_headers(app_id), "Connection": "close"}, timeout=60)
+            answer = requests.post(
+                f"{url}/v1/conversations",
+                json={"transcript": TRANSCRIPT, "wait": 30},
+                headers={**_headers(app_id), "Connection": "close"},
+                timeout=60,
+            )
             took = time.monotonic() - started
             assert answer.status_code == 200, (app_id, answer.status_code, answer.text[:300])
             assert took < JOB_SECONDS + 5, (app_id, took)
@@ -51,14 +58,16 @@ def test_own_credential_jobs_finish_after_a_restart(sandbox: Sandbox, tmp_path: 
     env = {"SYMBL_BASE_URL": sandbox.url, "CONNECTOR_STORE_URL": f"sqlite:///{tmp_path}/connector.db"}
     app_id = list(CREDENTIALS)[3]
     with facade_process(env, workers=2) as (url, _proc):
-        answer = requests.post(f"{url}/v1/conversations", json={"transcript": TRANSCRIPT, "wait": 0},
-                               headers=_headers(app_id), timeout=30)
+        answer = requests.post(
+            f"{url}/v1/conversations", json={"transcript": TRANSCRIPT, "wait": 0}, headers=_headers(app_id), timeout=30
+        )
         assert answer.status_code == 202, answer.text
         job_id = answer.json()["job_id"]
     submitted = time.monotonic()
     with facade_process(env, workers=2) as (url, _proc):  # nobody has the credential in memory now
-        job = requests.get(f"{url}/v1/jobs/{job_id}", params={"wait": 30},
-                           headers={"Authorization": f"Bearer {API_KEY}"}, timeout=60)
+        job = requests.get(
+            f"{url}/v1/jobs/{job_id}", params={"wait": 30}, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=60
+        )
         assert job.json()["status"] == "completed", job.text
         assert time.monotonic() - submitted < JOB_SECONDS + 10
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("connector.db*"))

@@ -13,14 +13,16 @@ from typing import Any
 import pytest
 import requests
 
-from tests.facade.conftest import Api
+from tests.conftest import Api
 from tests.sandbox.conftest import Symbl
 from tests.security.conftest import ADMIN_KEY, Facade
 
 pytestmark = pytest.mark.slow
 
-CALL = ("Alice: Thanks for joining. We also talked to Acme last week.\n"
-        "Bob: Honestly the enterprise plan is too expensive for us.")
+CALL = (
+    "Alice: Thanks for joining. We also talked to Acme last week.\n"
+    "Bob: Honestly the enterprise plan is too expensive for us."
+)
 
 
 def call(api: Api, method: str, path: str = "", **kwargs: Any) -> requests.Response:
@@ -84,8 +86,9 @@ def test_tracker_names_on_submit_resolve_only_the_callers(a: Api, b: Api) -> Non
     create(a, "Pricing objection", ["too expensive", "discount"])
     refused = b.submit({"transcript": CALL, "tracker_names": ["Pricing objection"], "wait": 0})
     assert refused.status_code == 400, refused.text
-    assert refused.json()["error"]["details"] == [{"field": "tracker_names",
-                                                   "message": "unknown tracker 'Pricing objection'"}]
+    assert refused.json()["error"]["details"] == [
+        {"field": "tracker_names", "message": "unknown tracker 'Pricing objection'"}
+    ]
     used = a.submit({"transcript": CALL, "tracker_names": ["Pricing objection"], "wait": 30})
     assert used.status_code == 200, used.text
     assert used.json()["tracker_names"] == "Pricing objection"
@@ -102,8 +105,12 @@ def test_tracker_names_on_submit_resolve_only_the_callers(a: Api, b: Api) -> Non
 
 def test_account_wide_trackers_belong_to_admin_keys(facade: Facade, a: Api, b: Api) -> None:
     symbl = Symbl(facade.sandbox.url)  # made in Symbl directly, not through the facade by a key
-    made = symbl.session.post(f"{symbl.url}/v1/manage/tracker", headers=symbl.headers(),
-                              json={"name": "Escalation", "vocabulary": ["manager", "escalate"]}, timeout=10)
+    made = symbl.session.post(
+        f"{symbl.url}/v1/manage/tracker",
+        headers=symbl.headers(),
+        json={"name": "Escalation", "vocabulary": ["manager", "escalate"]},
+        timeout=10,
+    )
     assert made.status_code == 201, made.text
     account_wide = made.json()["tracker"]
     admin = facade.api(ADMIN_KEY)

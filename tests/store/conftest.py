@@ -54,7 +54,9 @@ class RedisServer:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                pytest.fail(f"redis-server exited with status {self.proc.returncode} on port {self.port}", pytrace=False)
+                pytest.fail(
+                    f"redis-server exited with status {self.proc.returncode} on port {self.port}", pytrace=False
+                )
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
                     sock.sendall(b"PING\r\n")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from connector.store import Hook, OutboxEvent, Store, Submission
+from connector.store.base import BatchItem, BatchRecord
 
 T0 = 1_700_000_000.0
 
@@ -307,7 +308,7 @@ def test_publish_reaches_another_store_object_quickly(open_stores: Callable[[], 
     inbox = Inbox()
     stop = listener.listen(inbox)
     try:
-        for i in range(3):
+        for _i in range(3):
             job_id = f"job-{uuid.uuid4().hex[:6]}"
             sent = time.monotonic()
             publisher.publish(job_id, "completed")
@@ -411,3 +412,29 @@ def test_concurrent_dispatch_of_one_queued_item_wins_once(open_stores: Callable[
     winner = results.index(True)
     got = first.get_submission("q1")
     assert got is not None and got.job_id == f"job-{winner}"
+
+
+# -- batches ---------------------------------------------------------------------------------
+def test_a_batch_and_its_items_round_trip(store: Store) -> None:
+    items = [
+        BatchItem(index=n, name=f"call {n}", key=f"rec-{n}" if n % 2 else "", job_id=f"queued-{n}", reused=n == 3)
+        for n in range(5)
+    ]
+    store.put_batch(
+        BatchRecord(id="batch-1", api_key_id="key_a", created_at=10.5, callback_url="https://x.example/cb"), items
+    )
+    assert store.get_batch("batch-1") == BatchRecord(
+        id="batch-1", api_key_id="key_a", created_at=10.5, callback_url="https://x.example/cb"
+    )
+    assert store.batch_items("batch-1") == items
+    assert store.get_batch("batch-unknown") is None and store.batch_items("batch-unknown") == []
+
+
+def test_a_batch_is_cancelled_once(store: Store) -> None:
+    store.put_batch(BatchRecord(id="batch-2", api_key_id="key_a", created_at=1.0), [])
+    store.cancel_batch("batch-2", 20.0)
+    store.cancel_batch("batch-2", 30.0)
+    store.cancel_batch("batch-unknown", 30.0)
+    found = store.get_batch("batch-2")
+    assert found is not None and found.cancelled_at == 20.0 and found.callback_url is None
+    assert store.get_batch("batch-unknown") is None

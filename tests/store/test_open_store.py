@@ -21,7 +21,9 @@ from connector.store.sqlite import SqliteStore
         ("SQLITE:///upper.db", "upper.db"),
     ],
 )
-def test_sqlite_paths_relative_to_cwd(url: str, relative_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sqlite_paths_relative_to_cwd(
+    url: str, relative_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     store = open_store(url)
     try:
@@ -70,6 +72,7 @@ def _open_and_write(path: str, start_at: float, index: int) -> str:
         return f"{type(exc).__name__}: {exc}"
 
 
+@pytest.mark.slow
 def test_many_workers_opening_a_fresh_sqlite_file_at_once_all_start(tmp_path: Path) -> None:
     """gunicorn boots its workers together; each creates the schema of the same new file."""
     import multiprocessing

@@ -46,9 +46,8 @@ def test_other_accounts_are_independent_and_deadline_is_busy(store) -> None:
     with first.hold("app-1", time.monotonic() + 1):
         with second.hold("app-2", time.monotonic() + 1):
             pass
-        with pytest.raises(ManagementBusy):
-            with second.hold("app-1", time.monotonic() + 0.1):
-                pass
+        with pytest.raises(ManagementBusy), second.hold("app-1", time.monotonic() + 0.1):
+            pass
     with second.hold("app-1", time.monotonic() + 1):  # released: free again
         pass
 

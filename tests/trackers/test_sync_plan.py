@@ -20,8 +20,11 @@ def tracker(name: str, *phrases: str) -> TrackerIn:
 
 
 def test_plan_creates_updates_and_keeps() -> None:
-    todo = plan([tracker("Competitor", "Globex", "Acme"), tracker("Pricing", "price", "quote"), tracker("New", "x")],
-                CURRENT, delete_missing=False)
+    todo = plan(
+        [tracker("Competitor", "Globex", "Acme"), tracker("Pricing", "price", "quote"), tracker("New", "x")],
+        CURRENT,
+        delete_missing=False,
+    )
     assert [t.name for t in todo.create] == ["New"]
     assert [(c["id"], t.vocabulary) for c, t in todo.update] == [("2", ["price", "quote"])]
     assert [t["id"] for t in todo.unchanged] == ["1"]  # phrase order does not matter
@@ -39,13 +42,16 @@ def test_same_set_is_no_change() -> None:
     assert not plan(desired, CURRENT, delete_missing=True).changes
 
 
-@pytest.mark.parametrize(("vocabulary", "fragment"), [
-    (["ok?"], "contains ?"),
-    (["a:b", "c"], "contains :"),
-    (["Acme", "ACME"], "repeats phrase 1"),
-    (["  "], "is blank"),
-    (["x" * 201], "longer than 200"),
-])
+@pytest.mark.parametrize(
+    ("vocabulary", "fragment"),
+    [
+        (["ok?"], "contains ?"),
+        (["a:b", "c"], "contains :"),
+        (["Acme", "ACME"], "repeats phrase 1"),
+        (["  "], "is blank"),
+        (["x" * 201], "longer than 200"),
+    ],
+)
 def test_phrase_rules(vocabulary: list[str], fragment: str) -> None:
     with pytest.raises(ValidationError, match=fragment):
         TrackerIn(name="X", vocabulary=vocabulary)
@@ -53,12 +59,16 @@ def test_phrase_rules(vocabulary: list[str], fragment: str) -> None:
 
 def test_phrases_are_normalised_and_allowed_punctuation_passes() -> None:
     assert TrackerIn(name=" X ", vocabulary=[" Dr.  Smith's ", "follow-up"]).symbl() == {
-        "name": "X", "vocabulary": ["Dr. Smith's", "follow-up"]}
+        "name": "X",
+        "vocabulary": ["Dr. Smith's", "follow-up"],
+    }
 
 
+@pytest.mark.slow
 def test_duplicate_names_and_size() -> None:
     assert duplicate_names([tracker("A", "a"), tracker("a", "a"), tracker("A", "b")]) == [
-        {"field": "trackers[2].name", "message": "the name 'A' is given twice"}]
+        {"field": "trackers[2].name", "message": "the name 'A' is given twice"}
+    ]
     check_size([{"name": "A", "vocabulary": ["a"]}])
     with pytest.raises(TrackerTooLarge):
         check_size([{"name": f"T{i}", "vocabulary": ["y" * 200] * 500} for i in range(11)])
