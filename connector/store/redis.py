@@ -8,6 +8,7 @@ Layout (every key starts with the prefix, ``connector:`` by default):
   queue and the in-flight count are scans of it); ``alias:<queued_id>`` names the job a queued
   submission became;
 - ``batch:<id>``: a hash per batch; ``batch-items:<id>`` the list of its items (JSON, in index order);
+  a batch of an older version (``kv:batch:<id>``, one JSON string) is moved there on first read (`legacy.py`);
 - ``hook:<id>``: a hash per subscription; ``hooks:key:<api_key_id>`` a sorted set by created_at;
 - ``event:<id>``: a hash per outbox event; ``outbox:pending`` is a sorted set by next attempt time,
   ``outbox:delivered`` and ``outbox:dead`` hold the others;
