@@ -110,5 +110,10 @@ def answers(conversation_id: str, job_id: str, request: str) -> str:
     return f"answers:{conversation_id}:{job_id}:{hashlib.sha256(request.encode()).hexdigest()[:32]}"
 
 
+def legacy_batch(batch_id: str) -> str:
+    """A batch as written before batches were a stored entity; only read to move it (`legacy.py`)."""
+    return f"batch:{batch_id}"
+
+
 SEALED: tuple[str, ...] = (token(""), credential(""), WEBHOOK_SECRET)
 """Key prefixes whose values are encrypted at rest."""

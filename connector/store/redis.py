@@ -8,6 +8,7 @@ Layout (every key starts with the prefix, ``connector:`` by default):
   queue and the in-flight count are scans of it); ``alias:<queued_id>`` names the job a queued
   submission became;
 - ``batch:<id>``: a hash per batch; ``batch-items:<id>`` the list of its items (JSON, in index order);
+  a batch of an older version (``kv:batch:<id>``, one JSON string) is moved there on first read (`legacy.py`);
 - ``hook:<id>``: a hash per subscription; ``hooks:key:<api_key_id>`` a sorted set by created_at;
 - ``event:<id>``: a hash per outbox event; ``outbox:pending`` is a sorted set by next attempt time,
   ``outbox:delivered`` and ``outbox:dead`` hold the others;
@@ -39,6 +40,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from connector.status import TERMINAL_STATUSES, JobStatus
+from connector.store import keys, legacy
 from connector.store.base import (
     BatchItem,
     BatchRecord,
@@ -157,6 +159,17 @@ redis.call('ZREM', KEYS[2], ARGV[2])
 return 1
 """
 
+# KEYS: batch, batch items, old kv value. ARGV: number of hash fields and values n, n fields and values, items...
+_MOVE_BATCH = """
+local n = tonumber(ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 2, n + 1))
+  for i = n + 2, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+end
+redis.call('DEL', KEYS[3])
+return 1
+"""
+
 # KEYS: key. ARGV: expected value.
 _COMPARE_AND_DELETE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -210,6 +223,7 @@ class RedisStore:
         self._add_hook = reg(_ADD_HOOK)
         self._delete_hook = reg(_DELETE_HOOK)
         self._compare_and_delete = reg(_COMPARE_AND_DELETE)
+        self._move_batch = reg(_MOVE_BATCH)
         self._channel = prefix + "notify"
         self._listen_lock = threading.Lock()
         self._handlers: dict[int, Callable[[str, str], None]] = {}
@@ -420,16 +434,36 @@ class RedisStore:
     @_translated
     def put_batch(self, batch: BatchRecord, items: list[BatchItem]) -> None:
         """Save a new batch with its items, durably, in one step."""
-        fields: dict[Any, Any] = {k: json.dumps(v) for k, v in batch.model_dump().items() if v is not None}
+        fields: dict[Any, Any] = _batch_fields(batch)
         pipe = self._client.pipeline(transaction=True)
         pipe.hset(self._k("batch", batch.id), mapping=fields)
         if items:
             pipe.rpush(self._k("batch-items", batch.id), *(i.model_dump_json() for i in items))
         pipe.execute()
 
+    def _move_legacy_batch(self, batch_id: str) -> None:
+        """Move an old ``batch:<id>`` value into the hash and list (see `legacy.py`), if there is
+        one. Insert-if-absent and the delete are one script, so racing workers never insert twice."""
+        key = self._k("kv", keys.legacy_batch(batch_id))
+        raw: str | None = self._client.get(key)  # type: ignore[assignment]
+        found = legacy.parse_batch(batch_id, raw) if raw is not None else None
+        if found is None:
+            return
+        batch, items = found
+        fields = _flat(_batch_fields(batch))
+        args = [str(len(fields)), *fields, *(i.model_dump_json() for i in items)]
+        self._move_batch(keys=[self._k("batch", batch_id), self._k("batch-items", batch_id), key], args=args)
+
     @_translated
     def get_batch(self, batch_id: str) -> BatchRecord | None:
-        """Return a batch by ID."""
+        """Return a batch by ID (moving an old-format one first, see `legacy.py`)."""
+        record = self._read_batch(batch_id)
+        if record is None:
+            self._move_legacy_batch(batch_id)
+            record = self._read_batch(batch_id)  # moved by this call or by a racing worker
+        return record
+
+    def _read_batch(self, batch_id: str) -> BatchRecord | None:
         raw: dict[str, str] = self._client.hgetall(self._k("batch", batch_id))  # type: ignore[assignment]
         if not raw:
             return None
@@ -437,7 +471,14 @@ class RedisStore:
 
     @_translated
     def batch_items(self, batch_id: str) -> list[BatchItem]:
-        """Return a batch's items in index order."""
+        """Return a batch's items in index order (moving an old-format batch first, see `legacy.py`)."""
+        items = self._read_items(batch_id)
+        if not items:
+            self._move_legacy_batch(batch_id)
+            items = self._read_items(batch_id)
+        return items
+
+    def _read_items(self, batch_id: str) -> list[BatchItem]:
         rows: list[str] = self._client.lrange(self._k("batch-items", batch_id), 0, -1)  # type: ignore[assignment]
         return [BatchItem.model_validate_json(row) for row in rows]
 
@@ -588,6 +629,11 @@ class RedisStore:
                 handler(job_id, status)
             except Exception:
                 log.exception("notification handler failed for job %s", job_id)
+
+
+def _batch_fields(batch: BatchRecord) -> dict[str, str]:
+    """A batch's hash: each set field as JSON."""
+    return {k: json.dumps(v) for k, v in batch.model_dump().items() if v is not None}
 
 
 def _flat(fields: dict[str, str]) -> list[str]:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from connector.status import TERMINAL_STATUSES, JobStatus
+from connector.store import keys, legacy
 from connector.store.base import (
     BatchItem,
     BatchRecord,
@@ -437,17 +438,40 @@ class SqliteStore:
     def put_batch(self, batch: BatchRecord, items: list[BatchItem]) -> None:
         """Save a new batch with its items, durably, in one step."""
         with self._tx() as conn:
-            conn.execute(
-                "INSERT INTO batches (id, api_key_id, created_at, callback_url, cancelled_at) VALUES (?, ?, ?, ?, ?)",
-                (batch.id, batch.api_key_id, batch.created_at, batch.callback_url, batch.cancelled_at),
-            )
-            conn.executemany(
-                "INSERT INTO batch_items (batch_id, idx, name, item_key, job_id, reused) VALUES (?, ?, ?, ?, ?, ?)",
-                [(batch.id, i.index, i.name, i.key, i.job_id, int(i.reused)) for i in items],
-            )
+            self._insert_batch(conn, batch, items, "INSERT")
+
+    @staticmethod
+    def _insert_batch(conn: sqlite3.Connection, batch: BatchRecord, items: list[BatchItem], verb: str) -> None:
+        conn.execute(
+            f"{verb} INTO batches (id, api_key_id, created_at, callback_url, cancelled_at) VALUES (?, ?, ?, ?, ?)",
+            (batch.id, batch.api_key_id, batch.created_at, batch.callback_url, batch.cancelled_at),
+        )
+        conn.executemany(
+            f"{verb} INTO batch_items (batch_id, idx, name, item_key, job_id, reused) VALUES (?, ?, ?, ?, ?, ?)",
+            [(batch.id, i.index, i.name, i.key, i.job_id, int(i.reused)) for i in items],
+        )
+
+    def _move_legacy_batch(self, batch_id: str) -> None:
+        """Move an old ``batch:<id>`` value into the tables (see `legacy.py`), if there is one.
+        Insert-if-absent and the delete are one transaction, so racing workers never insert twice."""
+        key = keys.legacy_batch(batch_id)
+        raw = self.kv_get(key)
+        found = legacy.parse_batch(batch_id, raw) if raw is not None else None
+        if found is None:
+            return
+        with self._tx() as conn:
+            self._insert_batch(conn, *found, "INSERT OR IGNORE")
+            conn.execute("DELETE FROM kv WHERE key = ?", (key,))
 
     def get_batch(self, batch_id: str) -> BatchRecord | None:
-        """Return a batch by ID."""
+        """Return a batch by ID (moving an old-format one first, see `legacy.py`)."""
+        record = self._read_batch(batch_id)
+        if record is None:
+            self._move_legacy_batch(batch_id)
+            record = self._read_batch(batch_id)  # moved by this call or by a racing worker
+        return record
+
+    def _read_batch(self, batch_id: str) -> BatchRecord | None:
         with self._conn() as conn:
             row = conn.execute(
                 "SELECT id, api_key_id, created_at, callback_url, cancelled_at FROM batches WHERE id = ?", (batch_id,)
@@ -457,7 +481,14 @@ class SqliteStore:
         return BatchRecord(id=row[0], api_key_id=row[1], created_at=row[2], callback_url=row[3], cancelled_at=row[4])
 
     def batch_items(self, batch_id: str) -> list[BatchItem]:
-        """Return a batch's items in index order."""
+        """Return a batch's items in index order (moving an old-format batch first, see `legacy.py`)."""
+        items = self._read_items(batch_id)
+        if not items:
+            self._move_legacy_batch(batch_id)
+            items = self._read_items(batch_id)
+        return items
+
+    def _read_items(self, batch_id: str) -> list[BatchItem]:
         with self._conn() as conn:
             rows = conn.execute(
                 "SELECT idx, name, item_key, job_id, reused FROM batch_items WHERE batch_id = ? ORDER BY idx",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -438,3 +439,29 @@ def test_a_batch_is_cancelled_once(store: Store) -> None:
     found = store.get_batch("batch-2")
     assert found is not None and found.cancelled_at == 20.0 and found.callback_url is None
     assert store.get_batch("batch-unknown") is None
+
+
+def test_a_batch_written_before_the_redesign_is_moved_once(open_stores: Callable[[], Store]) -> None:
+    """An old ``batch:<id>`` value (the pre-redesign format) is read, stored as the entity once even
+    when several workers read it at the same moment, and the old value is deleted."""
+    workers = [open_stores() for _ in range(4)]
+    old = {
+        "id": "batch-old", "api_key_id": "key_a", "created_at": 12.5, "callback_url": "https://x.example/cb",
+        "cancelled_at": 40.0, "items": [["call 0", "", "queued-0", False], ["call 1", "rec-1", "job-9", True]],
+    }  # fmt: skip
+    workers[0].kv_set("batch:batch-old", json.dumps(old, separators=(",", ":")), 365 * 86400.0)
+    workers[0].kv_set("batch:batch-garbled", "{not json", 60.0)
+
+    found = race(8, lambda i: (workers[i % 4].get_batch("batch-old"), workers[i % 4].batch_items("batch-old")))
+
+    record = BatchRecord(
+        id="batch-old", api_key_id="key_a", created_at=12.5, callback_url="https://x.example/cb", cancelled_at=40.0
+    )
+    items = [
+        BatchItem(index=0, name="call 0", key="", job_id="queued-0", reused=False),
+        BatchItem(index=1, name="call 1", key="rec-1", job_id="job-9", reused=True),
+    ]
+    assert found == [(record, items)] * 8
+    assert workers[0].kv_get("batch:batch-old") is None
+    assert workers[1].get_batch("batch-old") == record and workers[1].batch_items("batch-old") == items
+    assert workers[0].get_batch("batch-garbled") is None and workers[0].batch_items("batch-garbled") == []
