@@ -178,7 +178,14 @@ def build_facade(settings: Settings, store: Store | None = None) -> Facade:
     )
     slots = Slots(store, settings.max_concurrent_jobs)
     queue_wake = threading.Event()
-    submitter = Submitter(client, store, webhook_url=webhook.url, slots=slots, on_queued=queue_wake.set)
+    submitter = Submitter(
+        client,
+        store,
+        webhook_url=webhook.url,
+        slots=slots,
+        on_queued=queue_wake.set,
+        add_callback=finisher.add_callback,
+    )
     dispatcher = Dispatcher(
         store, slots, submitter, credentials=credentials, track=watcher.track, fail=finisher.fail, wake=queue_wake
     )

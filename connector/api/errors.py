@@ -17,11 +17,13 @@ from flask import Flask, Response, jsonify
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from connector.jobs.finish import MAX_EXTRA_CALLBACKS
 from connector.jobs.submit import (
     IdempotencyConflict,
     IdempotencyInProgress,
     RecordFailed,
     SymblBusy,
+    TooManyCallbacks,
     UnknownConversation,
 )
 from connector.jobs.urlguard import UrlNotAllowed
@@ -178,6 +180,12 @@ def _unknown_trackers(exc: UnknownTrackers) -> ApiError:
 DOMAIN_ERRORS: dict[type[Exception], Callable[[Any], ApiError]] = {
     IdempotencyConflict: lambda exc: ApiError(
         409, "idempotency_conflict", "This Idempotency-Key was already used with a different request; use a new key."
+    ),
+    TooManyCallbacks: lambda exc: ApiError(
+        409,
+        "too_many_callbacks",
+        f"Repeats of this Idempotency-Key already added {MAX_EXTRA_CALLBACKS} other callback_urls to the "
+        "submission; repeat it with one of those, or without a callback_url.",
     ),
     IdempotencyInProgress: lambda exc: ApiError(
         409,

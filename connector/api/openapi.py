@@ -49,7 +49,7 @@ def submit_request_body() -> dict[str, Any]:
                 "in": "header",
                 "required": False,
                 "schema": {"type": "string", "maxLength": 255},
-                "description": "Repeats with the same key return the original submission.",
+                "description": "Repeats with the same key return the original submission (a new callback_url also gets the result).",
             },
         ],
     }

@@ -2,7 +2,12 @@
 
 The finisher builds the deliveries (the caller's callback and every matching hook of the key
 that submitted), then asks the store to move the job to its terminal status and enqueue them in
-one atomic step. If another worker or instance got there first, nothing is enqueued twice."""
+one atomic step. If another worker or instance got there first, nothing is enqueued twice.
+
+An Idempotency-Key repeat with another callback_url adds an extra callback target (`add_callback`):
+kept in the store (``extra-callback:<job>:<n>``), read by the finisher with the others. Its delivery
+has an event ID derived from job and URL, so when the job finished before the finisher saw the
+target, the repeat enqueues the same event itself, once, whoever gets there first."""
 
 from __future__ import annotations
 
@@ -20,12 +25,24 @@ from connector.jobs.events import (
     JobError,
     payload,
 )
+from connector.store import keys
 from connector.store.base import OutboxEvent, Store, StoreUnavailable, Submission
 from connector.symbl.credentials import CredentialBook
 
 SLOT_FREED = "slot-freed"
 INSIGHTS_SECONDS = 60.0
 """How long reading a finished job's insights for its callback may take."""
+MAX_EXTRA_CALLBACKS = 5
+"""How many callback URLs Idempotency-Key repeats may add to one submission."""
+EXTRA_CALLBACK_TTL = 7 * 24 * 3600.0
+
+Target = tuple[Literal["callback", "hook"], str, str | None, str | None]
+"""kind, URL, hook ID, fixed event ID (an extra callback's) or None for a new one."""
+
+
+def extra_event_id(job_id: str, url: str) -> str:
+    """The event ID of an extra callback's delivery: the same for the finisher and a late repeat."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{job_id} {url}"))
 
 
 def failure_error() -> dict[str, Any]:
@@ -68,21 +85,8 @@ class Finisher:
         if targets:
             body = self._body(current, status, error)
             now = self._clock()
-            for kind, url, hook_id in targets:
-                event_id = str(uuid.uuid4())
-                events.append(
-                    OutboxEvent(
-                        id=event_id,
-                        kind=kind,
-                        event=event,
-                        target_url=url,
-                        hook_id=hook_id,
-                        job_id=sub.job_id,
-                        payload=payload(body.model_copy(update={"event_id": event_id})),
-                        next_attempt_at=now,
-                        created_at=now,
-                    )
-                )
+            for kind, url, hook_id, fixed_id in targets:
+                events.append(self._event(body, sub.job_id, event, (kind, url, hook_id, fixed_id), now))
         done = self._store.finish_submission(sub.job_id, status, error, events)  # type: ignore[arg-type]
         if done:
             try:
@@ -95,13 +99,69 @@ class Finisher:
         """Finish ``sub`` as failed with ``error`` (an item Symbl refused)."""
         return self(sub, "failed", error)
 
-    def _targets(self, sub: Submission, event: str) -> list[tuple[Literal["callback", "hook"], str, str | None]]:
-        targets: list[tuple[Literal["callback", "hook"], str, str | None]] = []
+    def add_callback(self, sub: Submission, url: str) -> bool:
+        """Deliver ``sub``'s result to ``url`` too (an Idempotency-Key repeat's callback_url); False
+        when the submission already has `MAX_EXTRA_CALLBACKS` others. Safe across processes: the
+        target is stored first, then the status re-read; if the job is already terminal, the event
+        the finisher would have built is enqueued here (a no-op when the finisher already did)."""
+        if url == sub.callback_url:
+            return True
+        if url not in self._extra_urls(sub):
+            claimed = any(
+                self._store.kv_set_if_absent(keys.extra_callback(sub.job_id, n), url, EXTRA_CALLBACK_TTL)
+                for n in range(MAX_EXTRA_CALLBACKS)
+            )
+            if not claimed:
+                return False
+        current = self._store.get_submission(sub.job_id)
+        if current is not None and current.status in ("completed", "failed"):
+            event = EVENT_COMPLETED if current.status == "completed" else EVENT_FAILED
+            event_id = extra_event_id(current.job_id, url)
+            if self._store.get_event(event_id) is None:
+                error = (current.error or failure_error()) if current.status == "failed" else None
+                body = self._body(current, current.status, error)
+                target: Target = ("callback", url, None, event_id)
+                self._store.add_event(self._event(body, current.job_id, event, target, self._clock()))
+        return True
+
+    def _extra_urls(self, sub: Submission) -> list[str]:
+        """The extra callback URLs of ``sub`` (stored under its job ID or its queued ID)."""
+        urls: list[str] = []
+        for job_id in dict.fromkeys(filter(None, (sub.job_id, sub.options.get("queued_id")))):
+            for n in range(MAX_EXTRA_CALLBACKS):
+                url = self._store.kv_get(keys.extra_callback(job_id, n))
+                if url is None:
+                    break  # slots are claimed in order
+                if url not in urls:
+                    urls.append(url)
+        return urls
+
+    def _targets(self, sub: Submission, event: str) -> list[Target]:
+        targets: list[Target] = []
         if sub.callback_url:
-            targets.append(("callback", sub.callback_url, None))
+            targets.append(("callback", sub.callback_url, None, None))
+        for url in self._extra_urls(sub):
+            if url != sub.callback_url:
+                targets.append(("callback", url, None, extra_event_id(sub.job_id, url)))
         for hook in self._store.list_hooks(sub.api_key_id, event=event):
-            targets.append(("hook", hook.target_url, hook.id))
+            targets.append(("hook", hook.target_url, hook.id, None))
         return targets
+
+    @staticmethod
+    def _event(body: CompletedEvent | FailedEvent, job_id: str, event: str, target: Target, now: float) -> OutboxEvent:
+        kind, url, hook_id, fixed_id = target
+        event_id = fixed_id or str(uuid.uuid4())
+        return OutboxEvent(
+            id=event_id,
+            kind=kind,
+            event=event,
+            target_url=url,
+            hook_id=hook_id,
+            job_id=job_id,
+            payload=payload(body.model_copy(update={"event_id": event_id})),
+            next_attempt_at=now,
+            created_at=now,
+        )
 
     def _body(self, sub: Submission, status: str, error: dict[str, Any] | None) -> CompletedEvent | FailedEvent:
         if status == "failed":

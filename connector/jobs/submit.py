@@ -61,6 +61,10 @@ class IdempotencyConflict(Exception):
     """The key was used before with a different request."""
 
 
+class TooManyCallbacks(Exception):
+    """Idempotency-Key repeats already added the most extra callback URLs a submission may have."""
+
+
 class IdempotencyInProgress(Exception):
     """The first request with this key is still running."""
 
@@ -84,10 +88,11 @@ class RecordFailed(Exception):
 
 
 def fingerprint(request: ConversationInput, conversation_id: str | None, upload: Upload | None) -> str:
-    """A hash of what was asked, to tell a true repeat from a reused key (how long to wait is not
-    part of what was asked: a retry may wait longer)."""
+    """A hash of what was asked, to tell a true repeat from a reused key (how long to wait and where
+    to deliver are not part of what was asked: a retry may wait longer, a replay brings a new
+    callback_url, which then gets the result too)."""
     data: dict[str, Any] = {
-        "request": request.model_dump(mode="json", exclude={"wait"}),
+        "request": request.model_dump(mode="json", exclude={"wait", "callback_url"}),
         "conversation_id": conversation_id,
     }
     if upload is not None:
@@ -108,6 +113,7 @@ class Submitter:
         sleep: Callable[[float], None] = time.sleep,
         slots: SlotPool | None = None,
         on_queued: Callable[[], None] | None = None,
+        add_callback: Callable[[Submission, str], bool] | None = None,
     ) -> None:
         self._client = client
         self._store = store
@@ -116,6 +122,7 @@ class Submitter:
         self._sleep = sleep
         self.slots = slots
         self._on_queued = on_queued
+        self._add_callback = add_callback
 
     def submit(
         self,
@@ -137,7 +144,12 @@ class Submitter:
         fp = fingerprint(request, conversation_id, upload)
         pending = json.dumps({"state": "pending", "fp": fp, "owner": uuid.uuid4().hex})
         if not self._store.kv_set_if_absent(key, pending, IDEMPOTENCY_TTL):
-            return self._replay(key, fp), False
+            sub = self._replay(key, fp)
+            url = request.callback_url
+            added = self._add_callback(sub, url) if url and self._add_callback is not None else True
+            if not added:
+                raise TooManyCallbacks()
+            return sub, False
         try:
             sub = self._submit(request, api_key_id, credential, deadline, base_url, conversation_id, upload)
         except RecordFailed:

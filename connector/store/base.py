@@ -223,6 +223,9 @@ class Outbox(Protocol):
     def get_event(self, event_id: str) -> OutboxEvent | None:
         """Return an event by ID."""
 
+    def add_event(self, event: OutboxEvent) -> bool:
+        """Enqueue one delivery unless an event with its ID exists (atomically); True if added."""
+
     def update_event(
         self, event_id: str, *, status: OutboxStatus, attempts: int, next_attempt_at: float, last_error: str = ""
     ) -> None:

@@ -40,6 +40,11 @@ def idempotency(api_key_id: str, idempotency_key: str) -> str:
     return f"idem:{api_key_id}:{hashlib.sha256(idempotency_key.encode()).hexdigest()}"
 
 
+def extra_callback(job_id: str, n: int) -> str:
+    """The ``n``-th extra callback URL of a job, added by an Idempotency-Key repeat."""
+    return f"extra-callback:{job_id}:{n}"
+
+
 def poll(job_id: str) -> str:
     """The lease of the one process polling a job."""
     return f"poll:{job_id}"

@@ -132,6 +132,14 @@ end
 return 1
 """
 
+# KEYS: event, its status set. ARGV: id, score, field/value pairs.
+_ADD_EVENT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+return 1
+"""
+
 # KEYS: event, pending, delivered, dead. ARGV: id, status, attempts, next_attempt_at, last_error, target (2..4).
 _UPDATE_EVENT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -220,6 +228,7 @@ class RedisStore:
         self._dispatch_script = reg(_DISPATCH)
         self._finish = reg(_FINISH)
         self._update_event = reg(_UPDATE_EVENT)
+        self._add_event = reg(_ADD_EVENT)
         self._add_hook = reg(_ADD_HOOK)
         self._delete_hook = reg(_DELETE_HOOK)
         self._compare_and_delete = reg(_COMPARE_AND_DELETE)
@@ -536,6 +545,13 @@ class RedisStore:
         """Return an event by ID."""
         found = self._events([event_id])
         return found[0] if found else None
+
+    @_translated
+    def add_event(self, event: OutboxEvent) -> bool:
+        """Enqueue one delivery unless an event with its ID exists (one script); True if added."""
+        keys = [self._k("event", event.id), self._k("outbox", event.status)]
+        args = [event.id, repr(event.next_attempt_at), *_flat(_event_fields(event))]
+        return self._add_event(keys=keys, args=args) == 1
 
     @_translated
     def update_event(

@@ -550,6 +550,14 @@ class SqliteStore:
         found = self._events("WHERE id = ?", (event_id,))
         return found[0] if found else None
 
+    def add_event(self, event: OutboxEvent) -> bool:
+        """Enqueue one delivery unless an event with its ID exists; True if added."""
+        with self._tx() as conn:
+            cur = conn.execute(
+                f"INSERT OR IGNORE INTO outbox ({_OUTBOX_COLUMNS}) VALUES ({_marks(12)})", _event_row(event)
+            )
+            return cur.rowcount == 1
+
     def update_event(
         self, event_id: str, *, status: OutboxStatus, attempts: int, next_attempt_at: float, last_error: str = ""
     ) -> None:

@@ -280,6 +280,18 @@ def test_update_event(store: Store) -> None:
     assert store.outbox_counts() == {"pending": 1, "delivered": 1, "dead": 1}
 
 
+def test_add_event_enqueues_once_per_id(open_stores: Callable[[], Store]) -> None:
+    stores = [open_stores() for _ in range(4)]
+    enqueue(stores[0], "job-1", [event("first")])
+    assert not stores[0].add_event(event("first", target_url="https://example.com/other"))
+    assert stores[0].get_event("first").target_url == "https://example.com/cb"  # type: ignore[union-attr]
+    added = race(4, lambda i: stores[i].add_event(event("late", target_url="https://example.com/late")))
+    assert sorted(added) == [False, False, False, True]
+    late = stores[1].get_event("late")
+    assert late is not None and (late.status, late.target_url) == ("pending", "https://example.com/late")
+    assert [e.id for e in stores[2].due_events(T0 + 1)] == ["first", "late"]
+
+
 def test_outbox_counts_start_at_zero(store: Store) -> None:
     assert store.outbox_counts() == {"pending": 0, "delivered": 0, "dead": 0}
 

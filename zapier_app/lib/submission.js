@@ -133,24 +133,6 @@ const send = async (z, method, path, source, fields, idempotencyKey) => {
 const pendingInsights = (answer) =>
   pickInsights({ ...emptyInsights(), ...answer, links: { ...emptyInsights().links, ...(answer.links || {}) } });
 
-// The facade refuses a key it saw with another body: here, a replay of a live run whose
-// callback URL changed. The first run's job is not started twice; say what to do instead.
-const alreadySent = (z, err) => {
-  let parsed;
-  try {
-    parsed = JSON.parse(err.message);
-  } catch (e) {
-    return null;
-  }
-  if (!parsed || parsed.code !== 'idempotency_conflict') return null;
-  return new z.errors.Error(
-    'This step already sent the same conversation to Symbl (Zapier retried or replayed it), so no second job was started. ' +
-      'Use "Find Conversation Insights" for its result, or set "Process Again" to Yes to process it anew.',
-    'already_submitted',
-    409,
-  );
-};
-
 const submit = async (z, bundle, { method, path, action }) => {
   const input = bundle.inputData || {};
   const source = sourceOf(z, input);
@@ -165,9 +147,9 @@ const submit = async (z, bundle, { method, path, action }) => {
     fields.wait = isShortText ? QUICK_WAIT_SECONDS : 0;
   }
   const key = idempotencyKeyOf(bundle, action, path, source, fields);
-  const response = await send(z, method, path, source, fields, key).catch((err) => {
-    throw alreadySent(z, err) || err;
-  });
+  // A replay (same key, new callback URL) gets the first run's job; the facade delivers its
+  // result to the new URL too.
+  const response = await send(z, method, path, source, fields, key);
   return response.status === 200 ? pickInsights(response.data) : pendingInsights(response.data);
 };
 

@@ -50,13 +50,15 @@ describe('Idempotency-Key per step run', () => {
     expect(jobs.size).toBe(4);
   });
 
-  it('a replay whose callback URL changed is refused with a clear message, and starts no job', async () => {
+  it('a replay whose callback URL changed gets the first job back, and its result at the new URL', async () => {
     const input = { transcript: `Dana: replayed ${unique()}.` };
-    await runWithCallbackUrl(PROCESS, bundle(input), receiver.url('/replay-1'));
+    const first = await runWithCallbackUrl(PROCESS, bundle(input), receiver.url('/replay-1'));
     const before = await submissionCount();
-    const err = await runWithCallbackUrl(PROCESS, bundle(input), receiver.url('/replay-2')).catch((e) => e);
-    expect(JSON.parse(err.message)).toMatchObject({ code: 'already_submitted', message: expect.stringMatching(/no second job .*Process Again/) });
+    const again = await runWithCallbackUrl(PROCESS, bundle(input), receiver.url('/replay-2'));
+    expect(again.results.job_id).toBe(first.results.job_id);
     expect(await submissionCount()).toBe(before);
+    const hit = await receiver.next((h) => h.path === '/replay-2' && h.json && h.json.job_id === first.results.job_id);
+    expect(hit.json.event).toBe('conversation.completed');
   });
 });
 
