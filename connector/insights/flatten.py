@@ -25,6 +25,7 @@ from typing import Any
 
 from connector.insights.clean import clean, clean_text
 from connector.insights.contract import (
+    INSIGHT_PARTS,
     ActionItem,
     EntityItem,
     FlatInsights,
@@ -44,18 +45,7 @@ from connector.insights.render_slack import render_slack_blocks, render_slack_te
 DEFAULT_LANGUAGE = "en-US"
 POSITIVE_ABOVE = 0.3
 NEGATIVE_BELOW = -0.3
-_CLEANED = (
-    "conversation",
-    "messages",
-    "topics",
-    "action_items",
-    "follow_ups",
-    "questions",
-    "entities",
-    "analytics",
-    "trackers",
-    "summary",
-)  # Symbl's bodies: every string in them loses the unsafe characters
+_CLEANED = ("conversation", *INSIGHT_PARTS)  # Symbl's bodies: every string in them loses the unsafe characters
 _SENTIMENTS = frozenset({"positive", "neutral", "negative"})
 
 

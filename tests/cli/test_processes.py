@@ -20,6 +20,7 @@ from connector.jobs.signing import verify
 from connector.sandbox import SandboxConfig, create_sandbox_app
 from tests.api.test_submit_and_wait import TRANSCRIPT
 from tests.conftest import API_KEY, Api, Sandbox, eventually
+from tests.processes import kill, serve_process
 from tests.receiver import receiver
 from tests.servers import serve
 from tests.store.conftest import RedisServer, free_port
@@ -29,47 +30,10 @@ pytestmark = pytest.mark.slow
 
 @contextmanager
 def facade_process(env: dict[str, str], port: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`connector serve` on a loopback port; yields (url, process). Killed at the end if still alive."""
-    port = port or free_port()
-    full_env = {
-        **os.environ,
-        "CONNECTOR_API_KEYS": API_KEY,
-        "CONNECTOR_WORKERS": "1",
-        **{"CONNECTOR_LOG_LEVEL": "WARNING"},
-        **env,
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=full_env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-
-        def healthy() -> bool:
-            if proc.poll() is not None:
-                raise AssertionError(f"connector serve exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                return requests.get(f"{url}/healthz", timeout=1).status_code == 200
-            except requests.RequestException:
-                return False
-
-        eventually(healthy, timeout=30, step=0.1)
-        yield url, proc
-    finally:
-        kill(proc)
-
-
-def kill(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
-    """Kill the whole process group (gunicorn master and workers)."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=10)
+    """`connector serve` with one worker and this environment plus ``env``; yields (url, process)."""
+    full_env = {**os.environ, "CONNECTOR_API_KEYS": API_KEY, "CONNECTOR_WORKERS": "1", "CONNECTOR_LOG_LEVEL": "WARNING"}
+    with serve_process({**full_env, **env}, port=port) as started:
+        yield started
 
 
 @pytest.fixture

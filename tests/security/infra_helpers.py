@@ -6,23 +6,20 @@ Fixtures live here, not in a conftest (test modules import the ones they use).""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from connector.app import create_app, describe
 from connector.config import Settings
 from connector.sandbox import SandboxConfig, create_sandbox_app
 from tests.conftest import API_KEY, OTHER_KEY, Api, Sandbox, eventually
+from tests.processes import serve_process
 from tests.servers import serve
-from tests.store.conftest import free_port
 
 __all__ = [
     "API_KEY",
@@ -79,8 +76,8 @@ def in_process_facade(settings: Settings) -> Iterator[tuple[str, Any]]:
 def facade_process(
     env: dict[str, str], *, workers: int = 2, port: int | None = None
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`connector serve` on a loopback port with ``workers`` gevent workers; yields (url, process)."""
-    port = port or free_port()
+    """`connector serve` on a loopback port with ``workers`` gevent workers, none of this shell's
+    SYMBL_/CONNECTOR_/SANDBOX_ settings; yields (url, process)."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SYMBL_", "CONNECTOR_", "SANDBOX_"))}
     full_env.update(
         {
@@ -90,30 +87,5 @@ def facade_process(
             **env,
         }
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "connector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=full_env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-
-        def healthy() -> bool:
-            if proc.poll() is not None:
-                raise AssertionError(f"connector serve exited: {proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
-            try:
-                return requests.get(f"{url}/healthz", timeout=1).status_code == 200
-            except requests.RequestException:
-                return False
-
-        eventually(healthy, timeout=30, step=0.1)
-        yield url, proc
-    finally:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        proc.wait(timeout=10)
+    with serve_process(full_env, port=port) as started:
+        yield started
